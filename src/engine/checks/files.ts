@@ -1,0 +1,58 @@
+import type { FileEvidence, PresentFile } from '../../evidence/schema.js';
+import type { EvalContext } from '../verdict.js';
+
+/** One file a check judges: its path and metadata. */
+export interface Judged {
+  path: string;
+  file: PresentFile;
+}
+
+/**
+ * The files a file-mode or file-owner check judges: the paths themselves (`self`) or every entry
+ * of each directory (`entries`). A path that is missing, unreadable or not collected is a
+ * reason for `error`: the control cannot be proven, so it cannot pass.
+ */
+export function judgedFiles(
+  ctx: EvalContext,
+  paths: readonly string[],
+  target: 'self' | 'entries',
+): Judged[] | string {
+  const out: Judged[] = [];
+  for (const path of paths) {
+    const f: FileEvidence | undefined = ctx.evidence.files[path];
+    if (f === undefined) return `${path} was not collected`;
+    if (f.status === 'absent') return `${path} does not exist on this node`;
+    if (f.status === 'error') return `${path} could not be read: ${f.reason}`;
+    if (target === 'self') {
+      out.push({ path, file: f });
+      continue;
+    }
+    if (f.type !== 'directory') return `${path} is a ${f.type}, not a directory`;
+    if (f.entries === undefined) return `the entries of ${path} were not collected`;
+    for (const name of Object.keys(f.entries).sort()) {
+      const e = f.entries[name];
+      const p = `${path.replace(/\/+$/, '')}/${name}`;
+      if (e === undefined || e.status === 'absent') continue; // removed between readdir and lstat
+      if (e.status === 'error') return `${p} could not be read: ${e.reason}`;
+      out.push({ path: p, file: e });
+    }
+  }
+  return out;
+}
+
+/**
+ * `actual` text: the value alone for one file, as `stat` would print it; for many, the offending
+ * ones with their values, or how many were checked.
+ */
+export function describeFiles(
+  judged: readonly Judged[],
+  show: (f: PresentFile) => string,
+  bad: readonly Judged[],
+  target: 'self' | 'entries',
+): string {
+  if (target === 'self' && judged.length === 1 && judged[0] !== undefined) return show(judged[0].file);
+  if (target === 'self') return judged.map((j) => `${j.path}: ${show(j.file)}`).join(', ');
+  if (judged.length === 0) return 'no entries';
+  if (bad.length === 0) return `all ${judged.length} entries: ${[...new Set(judged.map((j) => show(j.file)))].join(', ')}`;
+  return bad.map((j) => `${j.path}: ${show(j.file)}`).join(', ');
+}

@@ -1,0 +1,29 @@
+import type { Check, CheckKind } from '../../profiles/schema.js';
+import type { EvalContext, Verdict } from '../verdict.js';
+import { cipherList } from './cipher-list.js';
+import { fileContent } from './file-content.js';
+import { fileMode } from './file-mode.js';
+import { fileOwner } from './file-owner.js';
+import { fixed } from './fixed.js';
+import { flag } from './flag.js';
+import { k8sObject } from './k8s-object.js';
+
+type Runner<K extends CheckKind> = (check: Extract<Check, { kind: K }>, ctx: EvalContext) => Verdict;
+
+/** Every check kind, by the `kind` a profile names. */
+const checks: { [K in CheckKind]: Runner<K> } = {
+  flag,
+  'cipher-list': cipherList,
+  'file-mode': fileMode,
+  'file-owner': fileOwner,
+  'file-content': fileContent,
+  'k8s-object': k8sObject,
+  fixed,
+};
+
+export default checks;
+
+export function runCheck(check: Check, ctx: EvalContext): Verdict {
+  const run = checks[check.kind] as Runner<typeof check.kind>;
+  return run(check as never, ctx);
+}

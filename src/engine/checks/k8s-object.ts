@@ -1,0 +1,44 @@
+import type { Check } from '../../profiles/schema.js';
+import { asText, select } from '../select.js';
+import { combine, describeTest, runTest } from '../tests.js';
+import { errorVerdict, type EvalContext, type Verdict } from '../verdict.js';
+
+type K8sObjectCheck = Extract<Check, { kind: 'k8s-object' }>;
+
+/**
+ * Fields of one named Kubernetes object (1.7.x: the `restricted` PodSecurityPolicy). An API
+ * that no longer serves the kind makes the control not applicable; no access is an error; an
+ * object that does not exist fails, since the policy the control asks for is not in place.
+ */
+export function k8sObject(check: K8sObjectCheck, ctx: EvalContext): Verdict {
+  const subject = `${check.resource}/${check.name}`;
+  const expected = check.tests
+    .map((t) => describeTest(t.field, t))
+    .join(check.match === 'all' ? ' and ' : ' or ');
+  const k8s = ctx.evidence.kubernetes;
+  if (k8s === undefined) {
+    return errorVerdict('Kubernetes API objects were not collected (no kubeconfig given)', expected);
+  }
+  const res = k8s.resources[check.resource];
+  if (res === undefined) return errorVerdict(`${check.resource} were not collected`, expected);
+  if (res.status === 'error') return errorVerdict(`cannot list ${check.resource}: ${res.reason}`, expected);
+  if (res.status === 'not-served') {
+    return { status: 'not-applicable', actual: res.reason, expected, reason: res.reason };
+  }
+  const obj = res.items[check.name];
+  if (obj === undefined) return { status: 'fail', actual: `${subject} does not exist`, expected };
+  const fields = [...new Set(check.tests.map((t) => t.field))];
+  const value = (field: string): string | undefined => {
+    const found = select(obj, field);
+    return found.length === 0 ? undefined : asText(found[0]);
+  };
+  const ok = combine(
+    check.tests.map((t) => runTest(t, value(t.field))),
+    check.match,
+  );
+  return {
+    status: ok ? 'pass' : 'fail',
+    actual: fields.map((f) => `${f}: ${value(f) ?? 'not set'}`).join(', '),
+    expected,
+  };
+}

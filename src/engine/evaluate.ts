@@ -1,0 +1,93 @@
+import type { Evidence, Role } from '../evidence/schema.js';
+import type { Profile, ProfileControl } from '../profiles/schema.js';
+import { summarize } from '../report/summary.js';
+import type { NodeReport, Result } from '../report/types.js';
+import { runCheck } from './checks/index.js';
+import { parseFlags, type Flags } from './flags.js';
+import type { EvalContext } from './verdict.js';
+
+/**
+ * Which controls apply to a node: those of its roles. Cluster-wide controls (Kubernetes API
+ * objects, general practices) go with the controlplane role, or with any node whose evidence
+ * carries Kubernetes objects.
+ */
+function applies(control: ProfileControl, roles: ReadonlySet<string>, evidence: Evidence): boolean {
+  if (control.role === 'cluster') return roles.has('controlplane') || evidence.kubernetes !== undefined;
+  return roles.has(control.role);
+}
+
+/** The guide's audit command(s), one per line, labelled where the guide labels them. */
+const auditText = (c: ProfileControl): string =>
+  c.audit.map((a) => (a.label === undefined ? a.command : `# ${a.label}\n${a.command}`)).join('\n');
+
+/** evaluate(profile, evidence) -> the node's report. Pure: no I/O, no clock. */
+export function evaluate(profile: Profile, evidence: Evidence): NodeReport {
+  const parsed = new Map<string, Flags>();
+  const ctx: EvalContext = {
+    evidence,
+    flags(name) {
+      let f = parsed.get(name);
+      if (f === undefined) {
+        const c = evidence.containers[name];
+        if (c?.status !== 'present') return undefined;
+        f = parseFlags(c.args);
+        parsed.set(name, f);
+      }
+      return f;
+    },
+  };
+  const roles = new Set<string>(evidence.roles.detected);
+  const results: Result[] = [];
+  const skippedByRole = new Map<string, number>();
+  for (const control of profile.controls) {
+    if (!applies(control, roles, evidence)) {
+      skippedByRole.set(control.role, (skippedByRole.get(control.role) ?? 0) + 1);
+      continue;
+    }
+    const v = runCheck(control.check, ctx);
+    const result: Result = {
+      id: control.id,
+      title: control.title,
+      section: control.section,
+      scored: control.scored,
+      role: control.role,
+      status: v.status,
+      actual: v.actual,
+      expected: control.expected ?? v.expected,
+      audit: auditText(control),
+      remediation: control.remediation,
+      guideResult: control.guide.result,
+    };
+    if (v.reason !== undefined) result.reason = v.reason;
+    if (control.guide.notes !== undefined) result.notes = control.guide.notes;
+    if (control.guide.mitigation !== undefined) result.mitigation = control.guide.mitigation;
+    if (control.erratum !== undefined) result.erratum = control.erratum;
+    results.push(result);
+  }
+  const detected = evidence.roles.detected;
+  return {
+    profile: {
+      name: profile.meta.name,
+      title: profile.meta.title,
+      benchmark: `${profile.meta.benchmark.name} ${profile.meta.benchmark.version}`,
+      kubernetes: profile.meta.kubernetes,
+    },
+    node: {
+      name: evidence.node.name,
+      ...(evidence.node.hostname !== undefined ? { hostname: evidence.node.hostname } : {}),
+      roles: [...detected] as Role[],
+      rolesSource: evidence.roles.source,
+      ...(evidence.roles.reason !== undefined ? { rolesReason: evidence.roles.reason } : {}),
+      skipped: [...skippedByRole].map(([role, controls]) => ({
+        role,
+        controls,
+        reason:
+          role === 'cluster'
+            ? 'cluster-wide controls are evaluated on controlplane nodes or with Kubernetes objects'
+            : `this node does not have the ${role} role`,
+      })),
+    },
+    summary: summarize(results),
+    results,
+  };
+}

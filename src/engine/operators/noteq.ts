@@ -1,0 +1,2 @@
+/** noteq: the value is anything but the expected text. */
+export const noteq = (actual: string, expected: string): boolean => actual !== expected;

@@ -1,0 +1,35 @@
+/**
+ * A small path language over parsed YAML/JSON: dot-separated keys, `*` for every element of a
+ * list or value of a map, and numeric indexes into lists ("resources.*.providers.0").
+ */
+export function select(root: unknown, path: string): unknown[] {
+  let current: unknown[] = [root];
+  for (const step of path.split('.')) {
+    const next: unknown[] = [];
+    for (const v of current) {
+      if (v === null || typeof v !== 'object') continue;
+      if (step === '*') {
+        next.push(...(Array.isArray(v) ? v : Object.values(v)));
+      } else if (Array.isArray(v)) {
+        if (/^\d+$/.test(step) && Number(step) < v.length) next.push(v[Number(step)]);
+      } else if (Object.prototype.hasOwnProperty.call(v, step)) {
+        next.push((v as Record<string, unknown>)[step]);
+      }
+    }
+    current = next;
+  }
+  return current;
+}
+
+/**
+ * A selected value as text for the operators: a map is its keys (a provider entry such as
+ * `{aescbc: {...}}` reads "aescbc"), a list its items, comma-joined; null and absent are undefined.
+ */
+export function asText(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (Array.isArray(v)) return v.map((x) => asText(x) ?? '').join(',');
+  if (typeof v === 'object') return Object.keys(v).join(',');
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return undefined;
+}

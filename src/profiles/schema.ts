@@ -1,0 +1,212 @@
+import { z } from 'zod';
+import { OPERATOR_NAMES } from '../engine/operators/index.js';
+
+/**
+ * The profile format. A profile is a folder: `profile.yaml` (metadata and section titles) and one
+ * YAML file per section holding that section's controls. Everything here is strict: an unknown
+ * key is a load error, never silently ignored (kube-bench ships a misspelled operator that way).
+ */
+
+export const CONTROL_ROLES = ['controlplane', 'etcd', 'worker', 'cluster'] as const;
+export const GUIDE_RESULTS = [
+  'Pass',
+  'Fail',
+  'Fail (See Mitigation)',
+  'Pass (Not Applicable)',
+  'Document',
+  'None',
+] as const;
+
+const operatorSchema = z.enum(OPERATOR_NAMES, {
+  error: (issue) =>
+    `unknown operator ${JSON.stringify(issue.input)}; expected one of ${OPERATOR_NAMES.join(', ')}`,
+});
+
+/**
+ * One test on one value: `set: true|false` alone asks whether the value exists; `op`+`value`
+ * compares it (and a missing value then fails the test).
+ */
+const testFields = {
+  set: z.boolean().optional(),
+  op: operatorSchema.optional(),
+  value: z.string().optional(),
+};
+function refineTest<T extends { set?: boolean | undefined; op?: unknown; value?: string | undefined }>(
+  t: T,
+  ctx: z.RefinementCtx,
+): void {
+  if (t.op === undefined && t.set === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'a test needs "set" or "op"' });
+  }
+  if (t.op !== undefined && t.value === undefined) {
+    ctx.addIssue({ code: 'custom', message: `operator ${String(t.op)} needs a "value"` });
+  }
+  if (t.op === 'regex' && t.value !== undefined) {
+    try {
+      new RegExp(t.value);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: `regex does not compile: ${(e as Error).message}` });
+    }
+  }
+  if (t.op !== undefined && t.set === false) {
+    ctx.addIssue({ code: 'custom', message: '"set: false" cannot be combined with "op"' });
+  }
+}
+
+export const flagTestSchema = z
+  .object({ flag: z.string().regex(/^--?[A-Za-z0-9][A-Za-z0-9-]*$/, 'a flag like --name'), ...testFields })
+  .strict()
+  .superRefine(refineTest);
+export const fieldTestSchema = z
+  .object({ field: z.string().min(1), ...testFields })
+  .strict()
+  .superRefine(refineTest);
+export const valueTestSchema = z.object({ ...testFields }).strict().superRefine(refineTest);
+
+const match = z.enum(['all', 'any']).default('all');
+const target = z.enum(['self', 'entries']).default('self');
+const containerName = z.string().min(1);
+const hostPath = z.string().regex(/^\//, 'an absolute path');
+
+export const checkSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('flag'),
+      container: containerName,
+      match,
+      tests: z.array(flagTestSchema).min(1),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('cipher-list'),
+      container: containerName,
+      flag: z.string().default('--tls-cipher-suites'),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('file-mode'),
+      paths: z.array(hostPath).min(1),
+      target,
+      max: z.string().regex(/^[0-7]{3,4}$/, 'an octal mode like "644"'),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('file-owner'),
+      paths: z.array(hostPath).min(1),
+      target,
+      owner: z.string().regex(/^[^:\s]+:[^:\s]+$/, 'user:group'),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('file-content'),
+      path: hostPath,
+      format: z.literal('yaml'),
+      select: z.string().min(1),
+      test: valueTestSchema,
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('k8s-object'),
+      resource: z.string().min(1),
+      name: z.string().min(1),
+      match,
+      tests: z.array(fieldTestSchema).min(1),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('fixed'),
+      status: z.enum(['not-applicable', 'manual']),
+      reason: z.string().min(1),
+    })
+    .strict(),
+]);
+export type Check = z.infer<typeof checkSchema>;
+export type CheckKind = Check['kind'];
+export type FlagTest = z.infer<typeof flagTestSchema>;
+export type FieldTest = z.infer<typeof fieldTestSchema>;
+export type ValueTest = z.infer<typeof valueTestSchema>;
+
+/**
+ * How to read the outcome of the guide's own command: `found` when it prints a match (exit 0
+ * under `jq -e`), `not-found` when it prints nothing (jq -e exits non-zero), `info` when the
+ * output is for a person to read, or an operator applied to its trimmed output (for `stat`).
+ */
+export const passWhenSchema = z.union([
+  z.enum(['found', 'not-found', 'info']),
+  z.object({ op: operatorSchema, value: z.string() }).strict(),
+]);
+export type PassWhen = z.infer<typeof passWhenSchema>;
+
+export const auditSchema = z
+  .object({
+    label: z.string().optional(),
+    command: z.string().min(1),
+    returned: z.string().optional(),
+    passWhen: passWhenSchema,
+  })
+  .strict();
+export type Audit = z.infer<typeof auditSchema>;
+
+export const controlSchema = z
+  .object({
+    id: z.string().regex(/^\d+(\.\d+)+$/, 'a dotted id like 1.1.1'),
+    title: z.string().min(1),
+    scored: z.boolean(),
+    role: z.enum(CONTROL_ROLES),
+    guide: z
+      .object({
+        result: z.enum(GUIDE_RESULTS),
+        returned: z.string().optional(),
+        notes: z.string().optional(),
+        mitigation: z.string().optional(),
+      })
+      .strict(),
+    audit: z.array(auditSchema).default([]),
+    check: checkSchema,
+    expected: z.string().optional(),
+    remediation: z.string().min(1),
+    erratum: z.string().optional(),
+  })
+  .strict();
+export type Control = z.infer<typeof controlSchema>;
+
+export const sectionFileSchema = z
+  .object({
+    section: z.string().regex(/^\d+\.\d+$/),
+    title: z.string().min(1),
+    description: z.string().optional(),
+    controls: z.array(controlSchema).min(1),
+  })
+  .strict();
+export type SectionFile = z.infer<typeof sectionFileSchema>;
+
+export const profileMetaSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/),
+    title: z.string().min(1),
+    benchmark: z.object({ name: z.string(), version: z.string() }).strict(),
+    kubernetes: z.string(),
+    rancher: z.string().optional(),
+    source: z.string().optional(),
+    methodology: z.string().optional(),
+    groups: z
+      .array(z.object({ id: z.string().regex(/^\d+$/), title: z.string() }).strict())
+      .min(1),
+    sections: z.array(z.string().min(1)).min(1).describe('Section files, in order'),
+  })
+  .strict();
+export type ProfileMeta = z.infer<typeof profileMetaSchema>;
+
+/** A loaded, validated profile. */
+export interface Profile {
+  meta: ProfileMeta;
+  sections: { id: string; title: string; description?: string | undefined }[];
+  controls: (Control & { section: string })[];
+}
+export type ProfileControl = Profile['controls'][number];
