@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../cli/errors.js';
+import { readCompiled } from './compiled.js';
 import {
   profileMetaSchema,
   sectionFileSchema,
@@ -108,9 +109,18 @@ export function loadYamlFile<S extends z.ZodType>(
   return { data: parsed.data as z.output<S>, at };
 }
 
-/** Loads and validates a profile by built-in name or folder. */
+/**
+ * Loads a profile by built-in name or folder. A built-in profile comes from its build-time
+ * compiled form when that matches the YAML; anything else is parsed and validated.
+ */
 export function loadProfile(nameOrDir: string): Profile {
   const dir = profileDir(nameOrDir);
+  const builtin = !(nameOrDir.includes('/') || nameOrDir.startsWith('.'));
+  return (builtin ? readCompiled(nameOrDir, dir) : undefined) ?? loadProfileFromYaml(dir);
+}
+
+/** Parses and validates a profile folder's YAML. */
+export function loadProfileFromYaml(dir: string): Profile {
   const meta = loadYamlFile(join(dir, 'profile.yaml'), profileMetaSchema).data;
   const sections: Profile['sections'] = [];
   const controls: ProfileControl[] = [];
