@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+import { collect } from '../collect/collect.js';
+import { DEFAULT_DOCKER_HOST } from '../collect/docker.js';
+import { parseRoles } from '../collect/roles.js';
+import type { Evidence } from '../evidence/schema.js';
+import { DEFAULT_PROFILE, loadProfile } from '../profiles/load.js';
+import { EXIT, InputError } from './errors.js';
+import { emit } from './output.js';
+
+export interface CollectCliOptions {
+  dockerHost?: string;
+  root: string;
+  kubeconfig?: string;
+  role?: string;
+  timeout: string;
+}
+
+/** The options every command that reads a live node shares (collect, scan). */
+export function addCollectOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--docker-host <url>',
+      `Docker Engine to inspect (default: $DOCKER_HOST, else ${DEFAULT_DOCKER_HOST})`,
+    )
+    .option(
+      '--root <dir>',
+      "where the node's filesystem is mounted (e.g. /host in a container)",
+      '/',
+    )
+    .option(
+      '--kubeconfig <file>',
+      'kubeconfig for the cluster (default: $KUBECONFIG, ~/.kube/config, in-cluster)',
+    )
+    .option(
+      '--role <roles>',
+      'node roles, comma-separated (controlplane,etcd,worker); default: detected from containers',
+    )
+    .option('--timeout <seconds>', 'deadline of each Docker or Kubernetes request', '10');
+}
+
+/** Collects a node's evidence for a profile as the command line asks. */
+export async function collectFromOptions(
+  profileName: string,
+  opts: CollectCliOptions,
+): Promise<Evidence> {
+  const seconds = Number(opts.timeout);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+    throw new InputError(
+      `--timeout ${JSON.stringify(opts.timeout)}: expected a number of seconds between 0 and 3600`,
+    );
+  }
+  return collect({
+    profile: loadProfile(profileName),
+    root: opts.root,
+    timeoutMs: seconds * 1000,
+    ...(opts.dockerHost !== undefined ? { dockerHost: opts.dockerHost } : {}),
+    ...(opts.kubeconfig !== undefined ? { kubeconfig: opts.kubeconfig } : {}),
+    ...(opts.role !== undefined ? { roles: parseRoles(opts.role) } : {}),
+  });
+}
+
+export function register(program: Command, done: (code: number) => void): void {
+  addCollectOptions(
+    program
+      .command('collect')
+      .description(
+        "gather this node's evidence (containers, files, Kubernetes objects) into a bundle for `rkecis evaluate`",
+      ),
+  )
+    .option(
+      '--profile <name>',
+      'built-in profile name or profile folder whose evidence to gather',
+      DEFAULT_PROFILE,
+    )
+    .option('--output <file>', 'write the bundle to a file (atomically) instead of stdout')
+    .action(async (opts: CollectCliOptions & { profile: string; output?: string }) => {
+      const evidence = await collectFromOptions(opts.profile, opts);
+      emit(JSON.stringify(evidence, null, 2), opts.output);
+      done(EXIT.compliant);
+    });
+}

@@ -1,0 +1,14 @@
+import type { Command } from 'commander';
+import { addCollectOptions, collectFromOptions, type CollectCliOptions } from './collect.js';
+import { addReportOptions, evaluateAndReport, type ReportOptions } from './report-output.js';
+
+/** collect + evaluate in one run: same report and exit codes as `rkecis evaluate`. */
+export function register(program: Command, done: (code: number) => void): void {
+  addReportOptions(
+    addCollectOptions(
+      program.command('scan').description('scan this node: collect its evidence and evaluate it'),
+    ),
+  ).action(async (opts: CollectCliOptions & ReportOptions) => {
+    done(evaluateAndReport(await collectFromOptions(opts.profile, opts), opts));
+  });
+}

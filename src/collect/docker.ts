@@ -1,0 +1,175 @@
+import type http from 'node:http';
+import { InputError } from '../cli/errors.js';
+import type { ContainerEvidence } from '../evidence/schema.js';
+import { HttpGetError, httpGet, parseJson } from './http-get.js';
+
+export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** An inspect is a few KB; a version answer less. */
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/** Where to send requests: a unix socket path, or host and port for tcp:// (plain HTTP). */
+export type DockerEndpoint =
+  { url: string; socketPath: string } | { url: string; host: string; port: number };
+
+/** --docker-host, else DOCKER_HOST, else the default socket; the docker CLI's own order. */
+export function dockerEndpoint(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): DockerEndpoint {
+  const url =
+    flag ??
+    (env.DOCKER_HOST !== undefined && env.DOCKER_HOST !== ''
+      ? env.DOCKER_HOST
+      : DEFAULT_DOCKER_HOST);
+  const source =
+    flag !== undefined ? '--docker-host' : env.DOCKER_HOST ? 'DOCKER_HOST' : 'default Docker host';
+  if (url.startsWith('unix://')) {
+    const socketPath = url.slice('unix://'.length);
+    if (!socketPath.startsWith('/')) {
+      throw new InputError(
+        `${source} ${url}: a unix socket needs an absolute path (unix:///var/run/docker.sock)`,
+      );
+    }
+    return { url, socketPath };
+  }
+  const tcp = /^tcp:\/\/(\[[0-9a-fA-F:.]+\]|[^:/[\]]+):(\d{1,5})\/?$/.exec(url);
+  if (tcp?.[1] !== undefined && tcp[2] !== undefined && Number(tcp[2]) <= 65535) {
+    return { url, host: tcp[1].replace(/^\[|\]$/g, ''), port: Number(tcp[2]) };
+  }
+  throw new InputError(`${source} ${url}: expected unix:///path/to/docker.sock or tcp://host:port`);
+}
+
+/** Read-only client for the two Docker Engine API calls a scan needs. */
+export class DockerClient {
+  constructor(
+    readonly endpoint: DockerEndpoint,
+    readonly timeoutMs: number = DEFAULT_TIMEOUT_MS,
+  ) {}
+
+  private get(path: string): Promise<{ status: number; body: Buffer }> {
+    const target: http.RequestOptions =
+      'socketPath' in this.endpoint
+        ? { socketPath: this.endpoint.socketPath, path }
+        : { host: this.endpoint.host, port: this.endpoint.port, path };
+    // The engine answers unversioned paths with its own API version, so no negotiation is needed.
+    return httpGet(
+      { ...target, headers: { Host: 'docker', Accept: 'application/json' } },
+      { timeoutMs: this.timeoutMs, maxBytes: MAX_BODY_BYTES },
+    );
+  }
+
+  /**
+   * Proves the endpoint is a Docker engine before anything is inspected: without this, a socket
+   * that is something else would make every container look absent, and absent reads as a finding.
+   */
+  async version(): Promise<{ version: string; apiVersion: string }> {
+    const where = this.endpoint.url;
+    let res;
+    try {
+      res = await this.get('/version');
+    } catch (e) {
+      throw new InputError(`Docker host ${where}: ${transportProblem(e)}`);
+    }
+    if (res.status !== 200) {
+      throw new InputError(
+        `Docker host ${where}: not a Docker engine (GET /version answered HTTP ${res.status})`,
+      );
+    }
+    const v = parseJson(res.body) as { Version?: unknown; ApiVersion?: unknown } | null | undefined;
+    if (typeof v?.Version !== 'string' || typeof v.ApiVersion !== 'string') {
+      throw new InputError(
+        `Docker host ${where}: not a Docker engine (GET /version did not answer Docker's version JSON)`,
+      );
+    }
+    return { version: v.Version, apiVersion: v.ApiVersion };
+  }
+
+  /** One container's inspect, reduced to what controls read; Env never leaves this function. */
+  async inspect(name: string): Promise<ContainerEvidence> {
+    let res;
+    try {
+      res = await this.get(`/containers/${encodeURIComponent(name)}/json`);
+    } catch (e) {
+      return { status: 'error', reason: `docker inspect ${name}: ${transportProblem(e)}` };
+    }
+    if (res.status === 404) return { status: 'absent' };
+    if (res.status !== 200) {
+      return {
+        status: 'error',
+        reason: `docker inspect ${name}: HTTP ${res.status}${engineMessage(res.body)}`,
+      };
+    }
+    const reduced = reduceInspect(parseJson(res.body));
+    return (
+      reduced ?? {
+        status: 'error',
+        reason: `docker inspect ${name}: the engine answered something that is not inspect JSON`,
+      }
+    );
+  }
+
+  /** Inspects each container once, all at once. */
+  async inspectAll(names: readonly string[]): Promise<Record<string, ContainerEvidence>> {
+    const results = await Promise.all(names.map((n) => this.inspect(n)));
+    return Object.fromEntries(names.map((n, i) => [n, results[i] as ContainerEvidence]));
+  }
+}
+
+/** Picks the fields controls read. Anything else, Env above all, is dropped here. */
+export function reduceInspect(data: unknown): ContainerEvidence | undefined {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
+  const d = data as {
+    Id?: unknown;
+    Name?: unknown;
+    Path?: unknown;
+    Args?: unknown;
+    Config?: { Image?: unknown } | null;
+    State?: { Status?: unknown; Running?: unknown } | null;
+  };
+  const args = d.Args ?? [];
+  if (!Array.isArray(args) || !args.every((a): a is string => typeof a === 'string'))
+    return undefined;
+  if (
+    typeof d.Path !== 'string' ||
+    typeof d.State?.Status !== 'string' ||
+    typeof d.State.Running !== 'boolean'
+  ) {
+    return undefined;
+  }
+  return {
+    status: 'present',
+    ...(typeof d.Id === 'string' ? { id: d.Id } : {}),
+    // The API names containers with a leading slash ("/kube-apiserver").
+    ...(typeof d.Name === 'string' ? { name: d.Name.replace(/^\//, '') } : {}),
+    image: typeof d.Config?.Image === 'string' ? d.Config.Image : '',
+    path: d.Path,
+    args: [...args],
+    state: { status: d.State.Status, running: d.State.Running },
+  };
+}
+
+function transportProblem(e: unknown): string {
+  if (!(e instanceof HttpGetError)) return (e as Error).message;
+  switch (e.code) {
+    case 'ENOENT':
+      return 'no such socket (is Docker running here? use --docker-host)';
+    case 'EACCES':
+      return 'permission denied on the socket (run as root or a member of the docker group)';
+    case 'ECONNREFUSED':
+      return 'connection refused (is Docker running? use --docker-host)';
+    case 'ETIMEDOUT':
+      return `timed out: ${e.message}`;
+    default:
+      // Parser errors (HPE_*) mean whatever answered does not speak HTTP.
+      return e.code.startsWith('HPE_')
+        ? `not a Docker engine (the answer is not HTTP: ${e.message})`
+        : `${e.code}: ${e.message}`;
+  }
+}
+
+/** The engine's own error text ({"message": "..."}), kept short. */
+function engineMessage(body: Buffer): string {
+  const m = (parseJson(body) as { message?: unknown } | undefined)?.message;
+  return typeof m === 'string' ? `: ${m.slice(0, 200)}` : '';
+}

@@ -1,0 +1,183 @@
+import { constants, type Stats } from 'node:fs';
+import { lstat, open, readdir, readlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EvidenceRequirements } from '../engine/requirements.js';
+import type { FileEvidence, PresentFile } from '../evidence/schema.js';
+import { parseIdNames } from './passwd.js';
+import { redactYaml } from './redact.js';
+import { readUnderRoot, resolveUnderRoot } from './root-path.js';
+
+/** The files controls read are a few KB of YAML; anything bigger is not what a control means. */
+export const MAX_CONTENT_BYTES = 1024 * 1024;
+/** A directory whose entries are checked (CNI config, IPAM leases) holds tens of entries. */
+export const MAX_ENTRIES = 10_000;
+
+type Names = { users: Map<number, string>; groups: Map<number, string> };
+
+/**
+ * Metadata (and, where asked, redacted content) of the host files a profile names, read under
+ * `root` with lstat semantics. Reads only; never follows a link out of the root.
+ */
+export async function collectFiles(
+  root: string,
+  wanted: EvidenceRequirements['files'],
+): Promise<Record<string, FileEvidence>> {
+  if (wanted.length === 0) return {};
+  const names: Names = {
+    users: await idNames(root, '/etc/passwd'),
+    groups: await idNames(root, '/etc/group'),
+  };
+  const results = await Promise.all(wanted.map((w) => collectFile(root, w, names)));
+  return Object.fromEntries(wanted.map((w, i) => [w.path, results[i] as FileEvidence]));
+}
+
+async function collectFile(
+  root: string,
+  want: EvidenceRequirements['files'][number],
+  names: Names,
+): Promise<FileEvidence> {
+  let real: string;
+  let st: Stats;
+  try {
+    real = await resolveUnderRoot(root, want.path);
+    st = await lstat(real);
+  } catch (e) {
+    return failure(want.path, e);
+  }
+  const file = await describe(real, st, names);
+  if (want.entries && file.type === 'directory') {
+    const listed = await listEntries(real, want.path, names);
+    if ('reason' in listed) return { status: 'error', reason: listed.reason };
+    file.entries = listed.entries;
+  }
+  if (want.content) {
+    // A link is not followed, even inside the root: what is read must be what lstat described.
+    if (file.type !== 'file') {
+      const what =
+        file.type === 'symlink' ? `a symlink to ${file.target ?? '?'}` : `a ${file.type}`;
+      return {
+        status: 'error',
+        reason: `${want.path} is ${what}, not a regular file; its content was not read`,
+      };
+    }
+    const content = await readContent(real, st);
+    if ('problem' in content) return { status: 'error', reason: `${want.path} ${content.problem}` };
+    file.content = content.content;
+  }
+  return file;
+}
+
+async function describe(real: string, st: Stats, names: Names): Promise<PresentFile> {
+  const file: PresentFile = {
+    status: 'present',
+    type: fileType(st),
+    // As `stat -c %a` prints it: permission, setuid/setgid and sticky bits, in octal.
+    mode: (st.mode & 0o7777).toString(8),
+    uid: st.uid,
+    gid: st.gid,
+    user: names.users.get(st.uid) ?? String(st.uid),
+    group: names.groups.get(st.gid) ?? String(st.gid),
+  };
+  if (file.type === 'symlink') file.target = await readlink(real).catch(() => '');
+  return file;
+}
+
+async function listEntries(
+  real: string,
+  nodePath: string,
+  names: Names,
+): Promise<{ entries: Record<string, FileEvidence> } | { reason: string }> {
+  let list: string[];
+  try {
+    list = await readdir(real);
+  } catch (e) {
+    return { reason: reasonOf(nodePath, e) };
+  }
+  if (list.length > MAX_ENTRIES)
+    return { reason: `${nodePath} has ${list.length} entries, more than ${MAX_ENTRIES}` };
+  list.sort();
+  // Entries are described, never descended into: a control checks one directory's files.
+  const described = await Promise.all(
+    list.map(async (name): Promise<FileEvidence> => {
+      try {
+        return await describe(join(real, name), await lstat(join(real, name)), names);
+      } catch (e) {
+        return failure(`${nodePath}/${name}`, e);
+      }
+    }),
+  );
+  return { entries: Object.fromEntries(list.map((n, i) => [n, described[i] as FileEvidence])) };
+}
+
+/**
+ * Opens without following a link (a link swapped in after lstat is refused) and without
+ * touching the access time where the kernel allows it; re-checks type and size on the open file.
+ */
+async function readContent(
+  real: string,
+  st: Stats,
+): Promise<{ content: string } | { problem: string }> {
+  if (st.size > MAX_CONTENT_BYTES) return { problem: `is larger than ${MAX_CONTENT_BYTES} bytes` };
+  const flags = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+  let fh: FileHandle;
+  try {
+    // O_NOATIME is refused (EPERM) unless we own the file or hold CAP_FOWNER; then do without.
+    fh = await open(real, flags | constants.O_NOATIME).catch(() => open(real, flags));
+  } catch (e) {
+    return { problem: `could not be read (${codeOf(e)})` };
+  }
+  try {
+    const now = await fh.stat();
+    if (!now.isFile()) return { problem: 'changed while being read' };
+    if (now.size > MAX_CONTENT_BYTES)
+      return { problem: `is larger than ${MAX_CONTENT_BYTES} bytes` };
+    const text = (await fh.readFile()).toString('utf8');
+    return redactYaml(text);
+  } catch (e) {
+    return { problem: `could not be read (${codeOf(e)})` };
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The node's id -> name table; empty (so ids print as numbers) when the file is missing or unreadable. */
+async function idNames(root: string, nodePath: string): Promise<Map<number, string>> {
+  try {
+    return parseIdNames(await readUnderRoot(root, nodePath, MAX_CONTENT_BYTES * 16));
+  } catch {
+    return new Map();
+  }
+}
+
+function fileType(st: Stats): PresentFile['type'] {
+  if (st.isFile()) return 'file';
+  if (st.isDirectory()) return 'directory';
+  if (st.isSymbolicLink()) return 'symlink';
+  if (st.isSocket()) return 'socket';
+  if (st.isFIFO()) return 'fifo';
+  if (st.isBlockDevice() || st.isCharacterDevice()) return 'device';
+  return 'other';
+}
+
+function failure(nodePath: string, e: unknown): FileEvidence {
+  const code = codeOf(e);
+  // ENOTDIR: a file where the path needs a directory, so the path does not exist either.
+  return code === 'ENOENT' || code === 'ENOTDIR'
+    ? { status: 'absent' }
+    : { status: 'error', reason: reasonOf(nodePath, e) };
+}
+
+function reasonOf(nodePath: string, e: unknown): string {
+  const code = codeOf(e);
+  const what: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ELOOP: 'too many levels of symbolic links',
+    EIO: 'I/O error',
+  };
+  return `cannot read ${nodePath}: ${what[code] ?? code}`;
+}
+
+function codeOf(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+}

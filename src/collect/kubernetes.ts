@@ -1,0 +1,244 @@
+import { existsSync } from 'node:fs';
+import type http from 'node:http';
+import type https from 'node:https';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { InputError } from '../cli/errors.js';
+import type { Evidence, ResourceEvidence } from '../evidence/schema.js';
+import { HttpGetError, httpGet, parseJson } from './http-get.js';
+
+type KubernetesEvidence = NonNullable<Evidence['kubernetes']>;
+
+/**
+ * Where each resource a profile lists is served, newest API first. PodSecurityPolicy moved from
+ * extensions/v1beta1 to policy/v1beta1 (Kubernetes 1.10) and was removed in 1.25.
+ */
+const RESOURCE_APIS: Record<string, { groupVersions: string[]; notServed: string }> = {
+  podsecuritypolicies: {
+    groupVersions: ['policy/v1beta1', 'extensions/v1beta1'],
+    notServed: 'the API server does not serve PodSecurityPolicy (removed in Kubernetes 1.25)',
+  },
+};
+
+const MAX_LIST_BYTES = 32 * 1024 * 1024;
+const SERVICEACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/** Which kubeconfig a scan uses: kubectl's order, then the pod's service account. */
+export type KubeSource =
+  | { kind: 'kubeconfig'; path: string; from: '--kubeconfig' | 'KUBECONFIG' | 'default' }
+  | { kind: 'in-cluster' }
+  | { kind: 'none'; reason: string };
+
+export function findKubeconfig(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): KubeSource {
+  if (flag !== undefined) return { kind: 'kubeconfig', path: flag, from: '--kubeconfig' };
+  if (env.KUBECONFIG !== undefined && env.KUBECONFIG !== '')
+    return { kind: 'kubeconfig', path: env.KUBECONFIG, from: 'KUBECONFIG' };
+  const home = env.HOME !== undefined && env.HOME !== '' ? env.HOME : homedir();
+  const dflt = join(home, '.kube', 'config');
+  if (existsSync(dflt)) return { kind: 'kubeconfig', path: dflt, from: 'default' };
+  if (
+    env.KUBERNETES_SERVICE_HOST &&
+    env.KUBERNETES_SERVICE_PORT &&
+    existsSync(SERVICEACCOUNT_TOKEN)
+  ) {
+    return { kind: 'in-cluster' };
+  }
+  return {
+    kind: 'none',
+    reason: `no kubeconfig: --kubeconfig not given, KUBECONFIG not set, ${dflt} not found, and not running in a pod`,
+  };
+}
+
+/** Text for the bundle's `collector.kubernetes`: where the API answers, never credentials. */
+export function describeSource(source: KubeSource, server?: string): string {
+  if (source.kind === 'none') return 'none';
+  const where =
+    source.kind === 'in-cluster' ? 'in-cluster service account' : `kubeconfig ${source.path}`;
+  return server === undefined ? where : `${where} (${server})`;
+}
+
+/**
+ * Lists the resources a profile needs, and the server version. Failures become evidence
+ * (`error`, `not-served`), never a thrown error, except a kubeconfig that cannot be loaded at all:
+ * that is the user's input, so it is an InputError.
+ */
+export async function collectKubernetes(
+  source: KubeSource,
+  resources: readonly string[],
+  timeoutMs: number,
+): Promise<{ evidence: KubernetesEvidence; server?: string }> {
+  if (source.kind === 'none') {
+    return {
+      evidence: {
+        resources: Object.fromEntries(
+          resources.map((r) => [r, { status: 'error', reason: source.reason }]),
+        ),
+      },
+    };
+  }
+  const kc = await loadKubeConfig(source);
+  const server = kc.getCurrentCluster()?.server;
+  const everyResource = (reason: string): KubernetesEvidence => ({
+    resources: Object.fromEntries(resources.map((r) => [r, { status: 'error', reason }])),
+  });
+  if (server === undefined)
+    return { evidence: everyResource(`${describeSource(source)} names no current cluster`) };
+  const get = (path: string): Promise<Answer> => apiGet(kc, server, path, timeoutMs);
+  const [version, ...lists] = await Promise.all([
+    serverVersion(get),
+    ...resources.map((r) => listResource(get, r)),
+  ]);
+  return {
+    server,
+    evidence: {
+      ...(version !== undefined ? { version } : {}),
+      resources: Object.fromEntries(resources.map((r, i) => [r, lists[i] as ResourceEvidence])),
+    },
+  };
+}
+
+async function loadKubeConfig(source: Exclude<KubeSource, { kind: 'none' }>): Promise<KubeConfig> {
+  // Loaded only when a cluster is queried: the client takes about a second to import.
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const kc = new KubeConfig();
+  try {
+    if (source.kind === 'in-cluster') kc.loadFromCluster();
+    // KUBECONFIG may list several files; the client merges them as kubectl does.
+    else if (source.from === 'KUBECONFIG') kc.loadFromDefault();
+    else kc.loadFromFile(source.path);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const what =
+      err.code === 'ENOENT' ? 'no such file' : (err.message.split('\n')[0] ?? 'cannot be read');
+    const name =
+      source.kind === 'in-cluster' ? 'in-cluster service account' : `${source.from} ${source.path}`;
+    throw new InputError(`${name}: ${what}`);
+  }
+  return kc;
+}
+
+type Answer = { status: number; data: unknown } | { problem: string };
+
+/** One GET with the kubeconfig's TLS and credentials (which stay in the request headers). */
+async function apiGet(
+  kc: KubeConfig,
+  server: string,
+  path: string,
+  timeoutMs: number,
+): Promise<Answer> {
+  let url: URL;
+  const opts: https.RequestOptions = {};
+  try {
+    url = new URL(server.replace(/\/+$/, '') + path);
+    await kc.applyToHTTPSOptions(opts);
+  } catch (e) {
+    return {
+      problem: `cannot use the kubeconfig's credentials or TLS settings: ${(e as Error).message.split('\n')[0] ?? ''}`,
+    };
+  }
+  try {
+    const res = await httpGet(
+      {
+        ...opts,
+        protocol: url.protocol,
+        hostname: url.hostname.replace(/^\[|\]$/g, ''),
+        port: url.port,
+        path: url.pathname + url.search,
+        // applyToHTTPSOptions sets headers as an object (Authorization), never as a raw array.
+        headers: {
+          ...(opts.headers as http.OutgoingHttpHeaders | undefined),
+          Accept: 'application/json',
+        },
+      },
+      { timeoutMs, maxBytes: MAX_LIST_BYTES, tls: url.protocol === 'https:' },
+    );
+    return { status: res.status, data: parseJson(res.body) };
+  } catch (e) {
+    if (e instanceof HttpGetError && e.code === 'ETIMEDOUT')
+      return { problem: `${server} timed out (${e.message})` };
+    const err = e as NodeJS.ErrnoException;
+    const tls = /CERT|SELF_SIGNED|TLS|SSL|UNABLE_TO_VERIFY/.test(err.code ?? '') ? 'TLS: ' : '';
+    return { problem: `${server}: ${tls}${err.message}` };
+  }
+}
+
+async function serverVersion(get: (path: string) => Promise<Answer>): Promise<string | undefined> {
+  const a = await get('/version');
+  if ('problem' in a || a.status !== 200) return undefined;
+  const v = (a.data as { gitVersion?: unknown } | undefined)?.gitVersion;
+  return typeof v === 'string' ? v : undefined;
+}
+
+async function listResource(
+  get: (path: string) => Promise<Answer>,
+  resource: string,
+): Promise<ResourceEvidence> {
+  const api = RESOURCE_APIS[resource];
+  if (api === undefined)
+    return { status: 'error', reason: `rkecis does not know which API serves ${resource}` };
+  for (const gv of api.groupVersions) {
+    const a = await get(`/apis/${gv}/${resource}`);
+    if ('problem' in a) return { status: 'error', reason: `listing ${resource}: ${a.problem}` };
+    // 404 means this API version is not served; try the next (older) one.
+    if (a.status === 404) continue;
+    if (a.status !== 200)
+      return { status: 'error', reason: `listing ${resource} (${gv}): ${statusProblem(a)}` };
+    const list = a.data as { kind?: unknown; items?: unknown } | undefined;
+    if (!Array.isArray(list?.items))
+      return {
+        status: 'error',
+        reason: `listing ${resource} (${gv}): the answer is not a Kubernetes list`,
+      };
+    // A list's items carry no apiVersion/kind; put them back, as `kubectl get -o json` does.
+    const kind = typeof list.kind === 'string' ? list.kind.replace(/List$/, '') : undefined;
+    return {
+      status: 'ok',
+      apiVersion: gv,
+      items: byName(list.items, { apiVersion: gv, ...(kind !== undefined ? { kind } : {}) }),
+    };
+  }
+  return { status: 'not-served', reason: api.notServed };
+}
+
+function statusProblem(a: { status: number; data: unknown }): string {
+  const message = (a.data as { message?: unknown } | undefined)?.message;
+  const text = typeof message === 'string' ? `: ${message.slice(0, 300)}` : '';
+  if (a.status === 401)
+    return `HTTP 401 Unauthorized: the API server did not accept the credentials${text}`;
+  if (a.status === 403) return `HTTP 403 Forbidden${text}`;
+  return `HTTP ${a.status}${text}`;
+}
+
+/** Noise that is large and no control reads: server bookkeeping and kubectl's copy of the object. */
+const DROPPED_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration'];
+
+function byName(
+  items: unknown[],
+  type: { apiVersion: string; kind?: string },
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const item of items) {
+    const meta = (item as { metadata?: { name?: unknown } } | null)?.metadata;
+    if (typeof meta?.name !== 'string') continue;
+    out[meta.name] = { ...type, ...strip(item as Record<string, unknown>) };
+  }
+  return out;
+}
+
+function strip(item: Record<string, unknown>): Record<string, unknown> {
+  const metadata = { ...(item.metadata as Record<string, unknown>) };
+  delete metadata.managedFields;
+  const annotations = metadata.annotations;
+  if (annotations !== null && typeof annotations === 'object') {
+    const kept = Object.fromEntries(
+      Object.entries(annotations).filter(([k]) => !DROPPED_ANNOTATIONS.includes(k)),
+    );
+    if (Object.keys(kept).length > 0) metadata.annotations = kept;
+    else delete metadata.annotations;
+  }
+  return { ...item, metadata };
+}

@@ -1,0 +1,219 @@
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/cli/errors.js';
+import { DockerClient, dockerEndpoint, reduceInspect } from '../../src/collect/docker.js';
+import { expectError } from './expect-error.js';
+import { DOCKER_VERSION, fakeDocker, inspectOf, json, type Route } from './fake-docker.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((c) => c()));
+});
+
+async function client(routes: Record<string, Route>, timeoutMs = 2000) {
+  const fake = await fakeDocker({ '/version': json(DOCKER_VERSION), ...routes });
+  cleanups.push(fake.close);
+  return { fake, docker: new DockerClient(dockerEndpoint(fake.url, {}), timeoutMs) };
+}
+
+/** Starts a raw TCP server that does whatever `onConnection` does; returns its tcp:// URL. */
+async function rawServer(onConnection: (s: net.Socket) => void): Promise<string> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((s) => {
+    sockets.add(s);
+    onConnection(s);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  cleanups.push(
+    () =>
+      new Promise((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => {
+          r();
+        });
+      }),
+  );
+  return `tcp://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+}
+
+describe('dockerEndpoint', () => {
+  it('takes --docker-host, then DOCKER_HOST, then the default socket', () => {
+    expect(dockerEndpoint('unix:///a.sock', { DOCKER_HOST: 'unix:///b.sock' })).toEqual({
+      url: 'unix:///a.sock',
+      socketPath: '/a.sock',
+    });
+    expect(dockerEndpoint(undefined, { DOCKER_HOST: 'tcp://10.0.0.1:2375' })).toEqual({
+      url: 'tcp://10.0.0.1:2375',
+      host: '10.0.0.1',
+      port: 2375,
+    });
+    expect(dockerEndpoint(undefined, {})).toEqual({
+      url: 'unix:///var/run/docker.sock',
+      socketPath: '/var/run/docker.sock',
+    });
+    expect(dockerEndpoint('tcp://[::1]:2375', {})).toMatchObject({ host: '::1', port: 2375 });
+  });
+  it.each([
+    'http://x',
+    'unix://relative.sock',
+    'tcp://host',
+    'tcp://host:99999',
+    'npipe:////./pipe/docker_engine',
+  ])('refuses %s with an InputError naming it', (url) => {
+    expect(() => dockerEndpoint(url, {})).toThrow(InputError);
+    expect(() => dockerEndpoint(url, {})).toThrow(url);
+  });
+});
+
+describe('DockerClient.version', () => {
+  it('accepts a Docker engine', async () => {
+    const { docker } = await client({});
+    await expect(docker.version()).resolves.toEqual({ version: '20.10.24', apiVersion: '1.41' });
+  });
+  it('names the socket when it does not exist', async () => {
+    const docker = new DockerClient(dockerEndpoint('unix:///nonexistent/docker.sock', {}));
+    await expect(docker.version()).rejects.toThrow(
+      /unix:\/\/\/nonexistent\/docker.sock: no such socket/,
+    );
+    await expect(docker.version()).rejects.toBeInstanceOf(InputError);
+  });
+  it('says when the connection is refused', async () => {
+    const url = await rawServer((s) => s.destroy());
+    const port = Number(url.split(':').pop());
+    await new Promise<void>((r) => setTimeout(r, 0));
+    await Promise.all(cleanups.splice(0).map((c) => c())); // close it: nothing listens on the port now
+    const docker = new DockerClient(dockerEndpoint(`tcp://127.0.0.1:${port}`, {}));
+    await expect(docker.version()).rejects.toThrow(/connection refused/);
+  });
+  it.each<[string, Route]>([
+    ['a 404', json({ message: 'page not found' }, 404)],
+    ['JSON that is not a version', json({ hello: 'world' })],
+    ['text', (_q, res) => res.end('<html>hello</html>')],
+  ])('refuses a server answering /version with %s as not Docker', async (_what, route) => {
+    const { docker, fake } = await client({ '/version': route });
+    await expect(docker.version()).rejects.toThrow(new RegExp(`${fake.url}: not a Docker engine`));
+  });
+  it('refuses a socket that does not speak HTTP', async () => {
+    const url = await rawServer((s) => s.end('SSH-2.0-OpenSSH_9.2\r\n'));
+    const docker = new DockerClient(dockerEndpoint(url, {}));
+    await expect(docker.version()).rejects.toThrow(/not a Docker engine \(the answer is not HTTP/);
+  });
+  it('gives up on a silent engine after the timeout', async () => {
+    const url = await rawServer(() => undefined);
+    const docker = new DockerClient(dockerEndpoint(url, {}), 200);
+    await expect(docker.version()).rejects.toThrow(/timed out: no complete answer within 0.2s/);
+  });
+});
+
+describe('DockerClient.inspect', () => {
+  it('keeps Path, Args, Image, Name, Id and State, and never Env', async () => {
+    const { docker } = await client({
+      '/containers/kube-apiserver/json': json(
+        inspectOf('kube-apiserver', ['kube-apiserver', '--profiling=false']),
+      ),
+    });
+    const got = await docker.inspect('kube-apiserver');
+    expect(got).toEqual({
+      status: 'present',
+      id: 'kube-apiserver-0123456789abcdef',
+      name: 'kube-apiserver',
+      image: 'rancher/hyperkube:v1.11.5-rancher1',
+      path: '/opt/rke-tools/entrypoint.sh',
+      args: ['kube-apiserver', '--profiling=false'],
+      state: { status: 'running', running: true },
+    });
+    expect(JSON.stringify(got)).not.toContain('env-secret-value');
+  });
+  it('reports a 404 as absent', async () => {
+    const { docker } = await client({});
+    await expect(docker.inspect('etcd')).resolves.toEqual({ status: 'absent' });
+  });
+  it.each<[string, Route, RegExp]>([
+    ['a 500', json({ message: 'driver failed' }, 500), /HTTP 500: driver failed/],
+    ['invalid JSON', (_q, res) => res.end('{"Path": '), /not inspect JSON/],
+    ['JSON of another shape', json({ Path: 7, Args: 'x' }), /not inspect JSON/],
+    [
+      'a connection reset mid-body',
+      (_q, res) => {
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '5000' });
+        res.write('{"Id": "abc", "Path": "/opt/rke-tools/entr');
+        setTimeout(() => res.socket?.destroy(), 20);
+      },
+      /connection closed before the response was complete|ECONNRESET/,
+    ],
+    ['no answer in time', () => undefined, /timed out/],
+  ])('reports %s as an error and goes on', async (_what, route, reason) => {
+    const { docker } = await client(
+      {
+        '/containers/kube-apiserver/json': route,
+        '/containers/kubelet/json': json(inspectOf('kubelet', ['kubelet'])),
+      },
+      300,
+    );
+    const all = await docker.inspectAll(['kube-apiserver', 'kubelet']);
+    expectError(all['kube-apiserver'], reason);
+    expectError(all['kube-apiserver'], /^docker inspect kube-apiserver: /);
+    expect(all.kubelet).toMatchObject({ status: 'present', args: ['kubelet'] });
+  });
+  it('inspects every container once, all at the same time', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const slow =
+      (name: string): Route =>
+      (_q, res) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        setTimeout(() => {
+          inFlight--;
+          json(inspectOf(name, [name]))(_q, res);
+        }, 100);
+      };
+    const names = [
+      'etcd',
+      'kube-apiserver',
+      'kube-controller-manager',
+      'kube-proxy',
+      'kube-scheduler',
+      'kubelet',
+    ];
+    const { docker, fake } = await client(
+      Object.fromEntries(names.map((n) => [`/containers/${n}/json`, slow(n)])),
+    );
+    const all = await docker.inspectAll(names);
+    expect(Object.keys(all)).toEqual(names);
+    expect(most).toBe(names.length);
+    expect(fake.paths.filter((p) => p.startsWith('/containers/')).sort()).toEqual(
+      names.map((n) => `/containers/${n}/json`),
+    );
+  });
+});
+
+describe('reduceInspect', () => {
+  it('treats missing Args as none and strips the leading slash of the name', () => {
+    expect(
+      reduceInspect({
+        Name: '/etcd',
+        Path: '/usr/local/bin/etcd',
+        Args: null,
+        State: { Status: 'exited', Running: false },
+        Config: { Image: 'etcd' },
+      }),
+    ).toEqual({
+      status: 'present',
+      name: 'etcd',
+      image: 'etcd',
+      path: '/usr/local/bin/etcd',
+      args: [],
+      state: { status: 'exited', running: false },
+    });
+  });
+  it.each([
+    null,
+    [],
+    'x',
+    { Path: '/x', Args: [1], State: { Status: 'running', Running: true } },
+    { Path: '/x', Args: [] },
+  ])('refuses %j', (v) => {
+    expect(reduceInspect(v)).toBeUndefined();
+  });
+});

@@ -1,0 +1,181 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { expectError } from './expect-error.js';
+import { InputError } from '../../src/cli/errors.js';
+import {
+  collectKubernetes,
+  findKubeconfig,
+  type KubeSource,
+} from '../../src/collect/kubernetes.js';
+import { resourceEvidenceSchema } from '../../src/evidence/schema.js';
+import { answer, fakeKube, pspList, TOKEN, type KubeRoute } from './fake-kube.js';
+
+const PSP = ['podsecuritypolicies'];
+const POLICY = '/apis/policy/v1beta1/podsecuritypolicies';
+const EXTENSIONS = '/apis/extensions/v1beta1/podsecuritypolicies';
+const VERSION = { '/version': answer({ major: '1', minor: '11', gitVersion: 'v1.11.5' }) };
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((c) => c()));
+});
+
+async function run(
+  routes: Record<string, KubeRoute>,
+  opts: { trust?: boolean; timeoutMs?: number } = {},
+) {
+  const fake = await fakeKube(routes, opts);
+  cleanups.push(fake.close);
+  const source: KubeSource = { kind: 'kubeconfig', path: fake.kubeconfig, from: '--kubeconfig' };
+  const got = await collectKubernetes(source, PSP, opts.timeoutMs ?? 3000);
+  for (const r of Object.values(got.evidence.resources))
+    expect(resourceEvidenceSchema.safeParse(r).success).toBe(true);
+  // Credentials are sent, and never kept.
+  expect(fake.seen.every((s) => s.authorization === `Bearer ${TOKEN}`)).toBe(true);
+  expect(JSON.stringify(got)).not.toContain(TOKEN);
+  return { got, fake };
+}
+
+describe('collectKubernetes', () => {
+  it('lists PodSecurityPolicies from policy/v1beta1, by name, without server bookkeeping', async () => {
+    const { got, fake } = await run({ ...VERSION, [POLICY]: answer(pspList('policy/v1beta1')) });
+    expect(got.server).toBe(fake.url);
+    expect(got.evidence.version).toBe('v1.11.5');
+    const psp = got.evidence.resources.podsecuritypolicies;
+    expect(psp).toMatchObject({ status: 'ok', apiVersion: 'policy/v1beta1' });
+    const items = (
+      psp as { items: Record<string, { metadata: Record<string, unknown>; spec: unknown }> }
+    ).items;
+    expect(Object.keys(items)).toEqual(['restricted', 'default-psp']);
+    expect(items.restricted?.spec).toMatchObject({
+      requiredDropCapabilities: ['NET_RAW'],
+      runAsUser: { rule: 'MustRunAsNonRoot' },
+    });
+    expect(items.restricted).toMatchObject({
+      apiVersion: 'policy/v1beta1',
+      kind: 'PodSecurityPolicy',
+    });
+    expect(items.restricted?.metadata).toEqual({
+      name: 'restricted',
+      uid: 'a1',
+      annotations: { 'seccomp.security.alpha.kubernetes.io/allowedProfileNames': 'docker/default' },
+    });
+    expect(items['default-psp']?.metadata).toEqual({ name: 'default-psp' });
+    expect(fake.seen.map((s) => s.path)).not.toContain(EXTENSIONS);
+  });
+
+  it('falls back to extensions/v1beta1 when policy/v1beta1 is not served', async () => {
+    const { got, fake } = await run({ [EXTENSIONS]: answer(pspList('extensions/v1beta1')) });
+    expect(got.evidence.resources.podsecuritypolicies).toMatchObject({
+      status: 'ok',
+      apiVersion: 'extensions/v1beta1',
+    });
+    expect(got.evidence).not.toHaveProperty('version');
+    expect(fake.seen.filter((s) => s.path === POLICY)).toHaveLength(1);
+  });
+
+  it('says PodSecurityPolicy is not served when neither API has it (Kubernetes 1.25+)', async () => {
+    const { got } = await run(VERSION);
+    expect(got.evidence.resources.podsecuritypolicies).toEqual({
+      status: 'not-served',
+      reason: 'the API server does not serve PodSecurityPolicy (removed in Kubernetes 1.25)',
+    });
+  });
+
+  it.each<[string, KubeRoute, RegExp]>([
+    [
+      '401',
+      answer({ kind: 'Status', message: 'Unauthorized', code: 401 }, 401),
+      /HTTP 401 Unauthorized/,
+    ],
+    [
+      '403',
+      answer(
+        {
+          kind: 'Status',
+          message: 'podsecuritypolicies.policy is forbidden: User "x" cannot list resource',
+          code: 403,
+        },
+        403,
+      ),
+      /HTTP 403 Forbidden: podsecuritypolicies.policy is forbidden/,
+    ],
+    ['500', answer({ message: 'etcd down' }, 500), /HTTP 500: etcd down/],
+    ['a body that is not a list', answer({ kind: 'Status' }), /not a Kubernetes list/],
+    ['no answer', () => undefined, /timed out/],
+  ])('reports %s as an error, not as not-served', async (_what, route, reason) => {
+    const { got, fake } = await run(
+      { [POLICY]: route, [EXTENSIONS]: answer(pspList('extensions/v1beta1')) },
+      { timeoutMs: 300 },
+    );
+    expectError(got.evidence.resources.podsecuritypolicies, reason);
+    expect(fake.seen.map((s) => s.path)).not.toContain(EXTENSIONS);
+  });
+
+  it('reports a server certificate the kubeconfig does not trust as a TLS error', async () => {
+    const fake = await fakeKube({ [POLICY]: answer(pspList('policy/v1beta1')) }, { trust: false });
+    cleanups.push(fake.close);
+    const got = await collectKubernetes(
+      { kind: 'kubeconfig', path: fake.kubeconfig, from: '--kubeconfig' },
+      PSP,
+      3000,
+    );
+    expectError(got.evidence.resources.podsecuritypolicies, /TLS: .*(self[- ]signed|certificate)/i);
+  });
+
+  it('records every resource as an error when there is no kubeconfig', async () => {
+    const got = await collectKubernetes(
+      { kind: 'none', reason: 'no kubeconfig: nothing found' },
+      PSP,
+      1000,
+    );
+    expect(got.evidence).toEqual({
+      resources: {
+        podsecuritypolicies: { status: 'error', reason: 'no kubeconfig: nothing found' },
+      },
+    });
+  });
+
+  it('refuses a kubeconfig file that does not exist, naming it', async () => {
+    await expect(
+      collectKubernetes(
+        { kind: 'kubeconfig', path: '/nonexistent/kc', from: '--kubeconfig' },
+        PSP,
+        1000,
+      ),
+    ).rejects.toThrow(new InputError('--kubeconfig /nonexistent/kc: no such file'));
+  });
+
+  it('reports a resource it does not know how to list', async () => {
+    const fake = await fakeKube(VERSION);
+    cleanups.push(fake.close);
+    const got = await collectKubernetes(
+      { kind: 'kubeconfig', path: fake.kubeconfig, from: '--kubeconfig' },
+      ['widgets'],
+      1000,
+    );
+    expect(got.evidence.resources.widgets).toEqual({
+      status: 'error',
+      reason: 'rkecis does not know which API serves widgets',
+    });
+  });
+});
+
+describe('findKubeconfig', () => {
+  it('takes --kubeconfig, then KUBECONFIG, then ~/.kube/config, then the pod', () => {
+    expect(findKubeconfig('/a', { KUBECONFIG: '/b' })).toEqual({
+      kind: 'kubeconfig',
+      path: '/a',
+      from: '--kubeconfig',
+    });
+    expect(findKubeconfig(undefined, { KUBECONFIG: '/b' })).toEqual({
+      kind: 'kubeconfig',
+      path: '/b',
+      from: 'KUBECONFIG',
+    });
+    expect(findKubeconfig(undefined, { HOME: '/nonexistent-home' })).toEqual({
+      kind: 'none',
+      reason:
+        'no kubeconfig: --kubeconfig not given, KUBECONFIG not set, /nonexistent-home/.kube/config not found, and not running in a pod',
+    });
+  });
+});
