@@ -20,6 +20,26 @@ function applies(control: ProfileControl, roles: ReadonlySet<string>, evidence: 
 const auditText = (c: ProfileControl): string =>
   c.audit.map((a) => (a.label === undefined ? a.command : `# ${a.label}\n${a.command}`)).join('\n');
 
+/**
+ * The Kubernetes version the node runs: the API's own word when the evidence has it, else the tag
+ * of a Kubernetes component's image (RKE runs them from rancher/hyperkube:<version>).
+ */
+function kubernetesVersion(evidence: Evidence): string | undefined {
+  if (evidence.kubernetes?.version !== undefined) return evidence.kubernetes.version;
+  for (const name of [
+    'kube-apiserver',
+    'kubelet',
+    'kube-proxy',
+    'kube-controller-manager',
+    'kube-scheduler',
+  ]) {
+    const c = evidence.containers[name];
+    const tag = c?.status === 'present' ? /:(v?\d+\.\d+[^:/@]*)$/.exec(c.image)?.[1] : undefined;
+    if (tag !== undefined) return tag;
+  }
+  return undefined;
+}
+
 /** evaluate(profile, evidence) -> the node's report. Pure: no I/O, no clock. */
 export function evaluate(profile: Profile, evidence: Evidence): NodeReport {
   const parsed = new Map<string, Flags>();
@@ -65,12 +85,21 @@ export function evaluate(profile: Profile, evidence: Evidence): NodeReport {
     results.push(result);
   }
   const detected = evidence.roles.detected;
+  const version = kubernetesVersion(evidence);
   return {
     profile: {
       name: profile.meta.name,
       title: profile.meta.title,
       benchmark: `${profile.meta.benchmark.name} ${profile.meta.benchmark.version}`,
       kubernetes: profile.meta.kubernetes,
+      // The self-assessment document mirrors the guide's methodology and headings.
+      ...(profile.meta.methodology !== undefined ? { methodology: profile.meta.methodology } : {}),
+      groups: profile.meta.groups,
+      sections: profile.sections.map((s) => ({
+        id: s.id,
+        title: s.title,
+        ...(s.description !== undefined ? { description: s.description } : {}),
+      })),
     },
     node: {
       name: evidence.node.name,
@@ -86,6 +115,8 @@ export function evaluate(profile: Profile, evidence: Evidence): NodeReport {
             ? 'cluster-wide controls are evaluated on controlplane nodes or with Kubernetes objects'
             : `this node does not have the ${role} role`,
       })),
+      ...(version !== undefined ? { kubernetesVersion: version } : {}),
+      ...(evidence.collectedAt !== undefined ? { collectedAt: evidence.collectedAt } : {}),
     },
     summary: summarize(results),
     results,

@@ -1,7 +1,6 @@
 import { STATUSES, type Result, type StatusCounts, type Summary } from './types.js';
 
-const zero = (): StatusCounts =>
-  Object.fromEntries(STATUSES.map((s) => [s, 0])) as StatusCounts;
+const zero = (): StatusCounts => Object.fromEntries(STATUSES.map((s) => [s, 0])) as StatusCounts;
 
 /** Counts by status, overall and for scored controls, and the scored pass rate. */
 export function summarize(results: readonly Pick<Result, 'status' | 'scored'>[]): Summary {
@@ -20,6 +19,10 @@ export function summarize(results: readonly Pick<Result, 'status' | 'scored'>[])
   };
 }
 
-/** True when a scored control failed or could not be evaluated: exit code 1. */
-export const notCompliant = (results: readonly Pick<Result, 'status' | 'scored'>[]): boolean =>
-  results.some((r) => r.scored && (r.status === 'fail' || r.status === 'error'));
+/** True when a scored control failed or could not be evaluated, and no waiver covers it: exit code 1. */
+export const notCompliant = (
+  results: readonly Pick<Result, 'status' | 'scored' | 'waiver'>[],
+): boolean =>
+  results.some(
+    (r) => r.scored && (r.status === 'fail' || r.status === 'error') && r.waiver === undefined,
+  );

@@ -30,6 +30,40 @@ export interface Result {
   erratum?: string;
   /** The verdict Rancher's guide gives its hardened reference node. */
   guideResult: string;
+  /** Set when a waiver covers this failure or error: it stays a failure, but no longer fails the run. */
+  waiver?: AppliedWaiver;
+}
+
+/** A waiver as it applied to one result (see src/waivers). */
+export interface AppliedWaiver {
+  justification: string;
+  approvedBy?: string;
+  /** Last day the waiver applies (YYYY-MM-DD, UTC). */
+  expires?: string;
+  /** Where the waiver is written: file:line:column. */
+  source: string;
+}
+
+/** One waiver of the waivers file, as listed in the report. */
+export interface WaiverEntry {
+  control: string;
+  scope?: { nodes?: string[]; roles?: string[] };
+  justification: string;
+  approvedBy?: string;
+  expires?: string;
+  source: string;
+  /** Why an unused waiver did not apply. */
+  reason?: string;
+}
+
+export interface WaiversInfo {
+  file: string;
+  /** Waivers that covered a failure or error on this node. */
+  applied: WaiverEntry[];
+  /** Waivers past their expiry date: they covered nothing. */
+  expired: WaiverEntry[];
+  /** Waivers in force that covered nothing on this node, each with the reason. */
+  unused: WaiverEntry[];
 }
 
 export type StatusCounts = Record<Status, number>;
@@ -42,6 +76,8 @@ export interface Summary extends StatusCounts {
    * not-applicable and manual are left out, an error counts against. Null when none were judged.
    */
   scoredPassRate: number | null;
+  /** Failures and errors covered by a waiver (they are still counted as fail and error above). */
+  waived?: number;
 }
 
 export interface NodeInfo {
@@ -52,6 +88,10 @@ export interface NodeInfo {
   rolesReason?: string;
   /** Roles whose controls were left out, with the reason. */
   skipped: { role: string; controls: number; reason: string }[];
+  /** The Kubernetes version the node runs, from the API or the component images, when known. */
+  kubernetesVersion?: string;
+  /** When the evidence was collected (ISO 8601), as the bundle says. */
+  collectedAt?: string;
 }
 
 export interface ProfileInfo {
@@ -59,11 +99,23 @@ export interface ProfileInfo {
   title: string;
   benchmark: string;
   kubernetes: string;
+  /** The guide's "Testing controls methodology", shown in the self-assessment document. */
+  methodology?: string;
+  /** Top-level groups of sections ("1 - Master Node Security Configuration"). */
+  groups?: { id: string; title: string }[];
+  /** Section titles, in the guide's order. */
+  sections?: { id: string; title: string; description?: string }[];
 }
 
 export interface NodeReport {
+  /** The rkecis version that made the report; set by the CLI. */
+  rkecisVersion?: string;
+  /** When the report was made (ISO 8601); set by the CLI, so formatters never read the clock. */
+  generatedAt?: string;
   profile: ProfileInfo;
   node: NodeInfo;
   summary: Summary;
   results: Result[];
+  /** Present when a waivers file was given. */
+  waivers?: WaiversInfo;
 }

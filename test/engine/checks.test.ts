@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { EvalContext } from '../../src/engine/verdict.js';
 import checks from '../../src/engine/checks/index.js';
 import { CIS_STRONG_CIPHERS } from '../../src/engine/checks/cipher-list.js';
 import { checkTester } from '../helpers/check-tester.js';
@@ -91,7 +92,7 @@ checkTester('cipher-list', { kind: 'cipher-list', container: 'kube-apiserver' },
   ],
 });
 
-const files = (f: Parameters<typeof makeEvidence>[0]['files']) => makeEvidence({ files: f });
+const files = (f: NonNullable<Parameters<typeof makeEvidence>[0]>['files']) => makeEvidence({ files: f });
 checkTester('file-mode: self', { kind: 'file-mode', paths: ['/etc/kubernetes/ssl/kube-ca.pem'], max: '644' }, {
   valid: [
     { name: '644', evidence: files({ '/etc/kubernetes/ssl/kube-ca.pem': file('644') }), actual: '644' },
@@ -219,9 +220,10 @@ checkTester(
 
 describe('fixed', () => {
   it('returns its status with the reason', () => {
-    const v = checks.fixed({ kind: 'fixed', status: 'not-applicable', reason: 'RKE has no such file' });
+    const ctx = {} as EvalContext; // a fixed verdict reads no evidence
+    const v = checks.fixed({ kind: 'fixed', status: 'not-applicable', reason: 'RKE has no such file' }, ctx);
     expect(v).toMatchObject({ status: 'not-applicable', reason: 'RKE has no such file' });
-    expect(checks.fixed({ kind: 'fixed', status: 'manual', reason: 'judge' }).status).toBe('manual');
+    expect(checks.fixed({ kind: 'fixed', status: 'manual', reason: 'judge' }, ctx).status).toBe('manual');
   });
 });
 
