@@ -1,0 +1,91 @@
+import { Option, type Command } from 'commander';
+import { diffControls } from '../diff/controls.js';
+import { evaluate } from '../engine/evaluate.js';
+import { loadProfile } from '../profiles/load.js';
+import { colours, plain } from '../report/formatters/colors.js';
+import formatters, { FORMAT_NAMES, type FormatName } from '../report/formatters/index.js';
+import { notCompliant } from '../report/summary.js';
+import { loadScan, type LoadedScan } from '../store/history.js';
+import { withStore } from '../store/open.js';
+import { EXIT, InputError } from './errors.js';
+import { emit } from './output.js';
+import { wantColour } from './report-output.js';
+
+interface ShowOptions {
+  store?: string;
+  format: FormatName;
+  output?: string;
+  verbose?: boolean;
+  recheck?: boolean;
+  profile?: string;
+  evidence?: boolean;
+}
+
+/** Re-evaluates the stored evidence; the lines name every verdict that differs from the stored one. */
+export function recheck(scan: LoadedScan, profileName: string): string[] {
+  let profile;
+  try {
+    profile = loadProfile(profileName);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    throw new InputError(
+      `--recheck: ${e.message} (the scan was made with profile ${scan.record.profile}; name it with --profile)`,
+    );
+  }
+  const now = evaluate(profile, scan.evidence);
+  return diffControls(scan.report, now).map(
+    (c) => `  ${c.id} ${c.title}: stored ${c.from}, from the evidence now ${c.to}`,
+  );
+}
+
+export function register(program: Command, done: (code: number) => void): void {
+  program
+    .command('show')
+    .description(
+      'render a saved scan again, after checking its evidence bundle against its recorded SHA-256',
+    )
+    .argument('<scan-id>', 'a scan id from rkecis history, or a unique prefix of one')
+    .option(
+      '--store <url>',
+      'history store: a file, sqlite:PATH or postgres://... (default $RKECIS_STORE, else ~/.local/share/rkecis/history.db)',
+    )
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(FORMAT_NAMES).default('text'),
+    )
+    .option('--output <file>', 'write to a file (atomically) instead of stdout')
+    .option('-v, --verbose', 'show evidence of passing controls too')
+    .option(
+      '--recheck',
+      'evaluate the stored evidence again and report any verdict that differs (exit 1 if one does)',
+    )
+    .option('--profile <name>', 'profile for --recheck (default: the one the scan was made with)')
+    .option('--evidence', 'write the stored evidence bundle instead of the report')
+    .action(async (id: string, opts: ShowOptions) => {
+      const scan = await withStore(opts.store, { create: false }, (store) => loadScan(store, id));
+      if (opts.evidence === true) {
+        emit(scan.evidenceBytes.toString('utf8'), opts.output);
+        done(EXIT.compliant);
+        return;
+      }
+      const paint = wantColour(process.stdout, opts.output) ? colours : plain;
+      emit(
+        formatters[opts.format](scan.report, { paint, verbose: opts.verbose === true }),
+        opts.output,
+      );
+      let code: number = notCompliant(scan.report.results) ? EXIT.notCompliant : EXIT.compliant;
+      if (opts.recheck === true) {
+        const diffs = recheck(scan, opts.profile ?? scan.record.profile);
+        if (diffs.length === 0) {
+          process.stderr.write(
+            `rkecis: recheck: all ${scan.report.results.length} verdicts of scan ${scan.record.id} follow from its stored evidence\n`,
+          );
+        } else {
+          process.stderr.write(
+            `rkecis: recheck: ${diffs.length} verdict${diffs.length === 1 ? '' : 's'} of scan ${scan.record.id} differ from its stored evidence evaluated now:\n${diffs.join('\n')}\n`,
+          );
+          code = EXIT.notCompliant;
+        }
+      }
+      done(code);
+    });
+}

@@ -1,0 +1,42 @@
+import type { ControlChange, EvidenceChange, ScanDiff } from '../types.js';
+
+export const KIND_LABEL: Record<ControlChange['kind'], string> = {
+  'new-failure': 'NEW FAILURE',
+  fixed: 'FIXED',
+  changed: 'CHANGED',
+};
+
+/** One evidence change as a phrase: "--profiling=false removed", "mode 644 -> 666". */
+export function evidenceText(c: EvidenceChange): string {
+  if (c.item === '') {
+    if (c.change === 'added') return c.to === undefined ? 'added' : `added (${c.to})`;
+    if (c.change === 'removed') return c.from === undefined ? 'removed' : `removed (was ${c.from})`;
+    return `${c.from ?? ''} -> ${c.to ?? ''}`;
+  }
+  if (c.area === 'container' && c.item.startsWith('-')) {
+    // A flag: shown whole, as docker inspect shows the argument.
+    if (c.change === 'added') return `${c.to ?? c.item} added`;
+    if (c.change === 'removed') return `${c.from ?? c.item} removed`;
+    return `${c.item}=${c.from ?? ''} -> ${c.item}=${c.to ?? ''}`;
+  }
+  if (c.area === 'file' && c.item === 'content')
+    return `content changed (${c.from ?? ''} -> ${c.to ?? ''})`;
+  if (c.change === 'added') return `${c.item} added${c.to === undefined ? '' : `: ${c.to}`}`;
+  if (c.change === 'removed')
+    return `${c.item} removed${c.from === undefined ? '' : ` (was ${c.from})`}`;
+  return `${c.item} ${c.from ?? ''} -> ${c.to ?? ''}`;
+}
+
+export const subjectText = (c: EvidenceChange): string =>
+  c.area === 'roles' ? 'roles' : `${c.area} ${c.subject}`;
+
+export function sideText(s: ScanDiff['a']): string {
+  const nodes = s.nodes.length === 1 ? `node ${s.nodes[0] ?? ''}` : `${s.nodes.length} nodes`;
+  return `${s.label} (${nodes}${s.scannedAt !== undefined ? `, ${s.scannedAt}` : ''})`;
+}
+
+export const plural = (n: number, one: string, many = `${one}s`): string =>
+  `${n} ${n === 1 ? one : many}`;
+
+/** Whether lines need a node prefix: a side holds more than one node. */
+export const multiNode = (d: ScanDiff): boolean => d.a.nodes.length > 1 || d.b.nodes.length > 1;

@@ -1,0 +1,55 @@
+import type { ScanDiff } from '../types.js';
+import { evidenceText, plural, sideText, subjectText } from './lines.js';
+
+/** A table cell: pipes escaped, line breaks as <br>. */
+const cell = (s: string): string =>
+  s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+
+const KIND: Record<ScanDiff['controls'][number]['kind'], string> = {
+  'new-failure': '**new failure**',
+  fixed: 'fixed',
+  changed: 'changed',
+};
+
+/** The diff for a pull request or an issue: two tables, new failures first. */
+export function markdown(d: ScanDiff): string {
+  const s = d.summary;
+  const out = ['## rkecis diff', '', `- a: ${cell(sideText(d.a))}`, `- b: ${cell(sideText(d.b))}`];
+  for (const p of d.pairs)
+    if (p.a !== p.b) out.push(`- node \`${p.a}\` (a) compared with node \`${p.b}\` (b)`);
+  if (d.nodesAdded.length > 0)
+    out.push(`- nodes added: ${d.nodesAdded.map((n) => `\`${n}\``).join(', ')}`);
+  if (d.nodesGone.length > 0)
+    out.push(`- nodes gone: ${d.nodesGone.map((n) => `\`${n}\``).join(', ')}`);
+  out.push(
+    '',
+    `### Controls: ${plural(s.newFailures, 'new failure')}, ${s.fixed} fixed, ${plural(s.changed, 'other change')}`,
+    '',
+  );
+  if (d.controls.length > 0) {
+    out.push(
+      '| Change | Node | Control | Title | Scored | a | b |',
+      '|---|---|---|---|---|---|---|',
+    );
+    for (const c of d.controls) {
+      out.push(
+        `| ${KIND[c.kind]} | ${cell(c.node)} | ${c.id} | ${cell(c.title)} | ${c.scored ? 'yes' : 'no'} | ${c.from} | ${c.to} |`,
+      );
+    }
+  } else {
+    out.push('No control changed status.');
+  }
+  out.push('', `### Evidence: ${plural(s.evidenceChanges, 'change')}`, '');
+  if (d.evidence.length > 0) {
+    out.push('| Node | Where | Change |', '|---|---|---|');
+    for (const c of d.evidence)
+      out.push(`| ${cell(c.node)} | ${cell(subjectText(c))} | ${cell(evidenceText(c))} |`);
+  } else {
+    out.push(
+      d.pairs.some((p) => p.evidenceCompared)
+        ? 'No evidence changed.'
+        : 'Evidence was not compared (a side is a report without its evidence).',
+    );
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,75 @@
+import { readFileSync, statSync } from 'node:fs';
+import { z } from 'zod';
+import { InputError } from '../cli/errors.js';
+import { evaluate } from '../engine/evaluate.js';
+import { EVIDENCE_KIND, type Evidence } from '../evidence/schema.js';
+import { MAX_EVIDENCE_BYTES, parseEvidence } from '../evidence/read.js';
+import type { Profile } from '../profiles/schema.js';
+import { STATUSES, type NodeReport } from '../report/types.js';
+import type { DiffSide } from './types.js';
+
+/** The part of a JSON report (rkecis --format json) a diff reads; the rest passes through. */
+const reportSchema = z.looseObject({
+  profile: z.looseObject({
+    name: z.string(),
+    title: z.string(),
+    benchmark: z.string(),
+    kubernetes: z.string(),
+  }),
+  node: z.looseObject({ name: z.string().min(1) }),
+  summary: z.looseObject({}),
+  results: z.array(
+    z.looseObject({
+      id: z.string(),
+      title: z.string(),
+      scored: z.boolean(),
+      status: z.enum(STATUSES),
+      actual: z.string(),
+    }),
+  ),
+});
+
+export type FileContent =
+  { kind: 'evidence'; evidence: Evidence } | { kind: 'report'; report: NodeReport };
+
+/** Reads a diff input file: an evidence bundle (rkecis collect, show --evidence) or a JSON report. */
+export function readDiffFile(file: string): FileContent {
+  let data: unknown;
+  try {
+    if (statSync(file).size > MAX_EVIDENCE_BYTES)
+      throw new InputError(`${file}: too large for a report or evidence bundle`);
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(
+      `${file}: ${e instanceof SyntaxError ? `not valid JSON: ${e.message}` : `cannot read: ${(e as Error).message}`}`,
+    );
+  }
+  if (
+    data !== null &&
+    typeof data === 'object' &&
+    (data as { kind?: unknown }).kind === EVIDENCE_KIND
+  ) {
+    return { kind: 'evidence', evidence: parseEvidence(data, file) };
+  }
+  const parsed = reportSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(
+      `${file}: neither an evidence bundle nor a JSON report (at ${issue?.path.join('.') || '(top level)'}: ${issue?.message ?? 'invalid'})`,
+    );
+  }
+  return { kind: 'report', report: parsed.data as unknown as NodeReport };
+}
+
+/** A diff side from a file: a report as it is, or a bundle evaluated (and kept for the evidence diff). */
+export function sideFromFile(file: string, profile: () => Profile): DiffSide {
+  const content = readDiffFile(file);
+  if (content.kind === 'report') return { label: file, nodes: [{ report: content.report }] };
+  const { evidence } = content;
+  return {
+    label: file,
+    ...(evidence.collectedAt !== undefined ? { scannedAt: evidence.collectedAt } : {}),
+    nodes: [{ report: evaluate(profile(), evidence), evidence }],
+  };
+}

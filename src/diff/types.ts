@@ -1,0 +1,73 @@
+import type { Evidence } from '../evidence/schema.js';
+import type { NodeReport, Status } from '../report/types.js';
+
+/** One node of one side of a diff: its report, and its evidence when the side carries it. */
+export interface DiffNode {
+  report: NodeReport;
+  evidence?: Evidence;
+}
+
+/** One side of a diff: a stored scan, a report file or an evidence bundle. */
+export interface DiffSide {
+  /** How the user named it: a scan id or a file. */
+  label: string;
+  /** When it was scanned, if known (ISO 8601). */
+  scannedAt?: string;
+  nodes: DiffNode[];
+}
+
+/** A control's status where it was not evaluated on that side (the node lacks the role). */
+export const ABSENT = 'absent';
+export type SideStatus = Status | typeof ABSENT;
+
+/**
+ * new-failure: fails (or errors) now and did not before; fixed: the reverse; changed: any
+ * other status change (e.g. pass to manual, or evaluated on one side only).
+ */
+export type ChangeKind = 'new-failure' | 'fixed' | 'changed';
+
+export interface ControlChange {
+  /** The node on side b (on side a when gone from b). */
+  node: string;
+  id: string;
+  title: string;
+  scored: boolean;
+  kind: ChangeKind;
+  from: SideStatus;
+  to: SideStatus;
+  actualFrom?: string;
+  actualTo?: string;
+}
+
+export type EvidenceArea = 'node' | 'roles' | 'container' | 'file' | 'kubernetes';
+
+export interface EvidenceChange {
+  node: string;
+  area: EvidenceArea;
+  /** The container, path, or resource/name the change is in. */
+  subject: string;
+  change: 'added' | 'removed' | 'changed';
+  /** What changed within the subject: a flag, "mode", "owner", a field path... ("" for the subject itself). */
+  item: string;
+  from?: string;
+  to?: string;
+}
+
+export interface NodePair {
+  a: string;
+  b: string;
+  /** False when a side has no evidence (a report file), so evidence was not compared. */
+  evidenceCompared: boolean;
+}
+
+export interface ScanDiff {
+  a: { label: string; scannedAt?: string; nodes: string[] };
+  b: { label: string; scannedAt?: string; nodes: string[] };
+  pairs: NodePair[];
+  nodesAdded: string[];
+  nodesGone: string[];
+  /** New failures first, then fixes, then other changes; by node, then control id. */
+  controls: ControlChange[];
+  evidence: EvidenceChange[];
+  summary: { newFailures: number; fixed: number; changed: number; evidenceChanges: number };
+}
