@@ -1,0 +1,229 @@
+import { randomBytes } from 'node:crypto';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { evaluate } from '../engine/evaluate.js';
+import { MAX_EVIDENCE_BYTES, parseEvidence } from '../evidence/read.js';
+import { EVIDENCE_KIND, type Evidence } from '../evidence/schema.js';
+import { DEFAULT_PROFILE, loadProfile } from '../profiles/load.js';
+import type { NodeReport } from '../report/types.js';
+import { loadClusterYml } from '../rke/cluster-yml.js';
+import { buildRemediation, type Remediation } from '../rke/remediate/index.js';
+import { VERSION } from '../version.js';
+import { EXIT, InputError } from './errors.js';
+
+export interface RemediateOptions {
+  clusterYml?: string;
+  outputDir?: string;
+  inPlace?: boolean;
+  force?: boolean;
+  profile?: string;
+}
+
+export const DEFAULT_OUTPUT_DIR = 'rkecis-remediation';
+
+/** The parts of a node report remediate reads (the JSON report of plan, scan and evaluate). */
+const reportSchema = z.looseObject({
+  profile: z.looseObject({ name: z.string() }),
+  node: z.looseObject({ name: z.string(), roles: z.array(z.string()), rolesSource: z.string() }),
+  results: z.array(z.looseObject({ id: z.string(), status: z.string(), title: z.string() })),
+});
+
+/** Reads the input: one node report, a list of them (plan), or an evidence bundle. */
+export function readRemediateInput(file: string): { reports?: NodeReport[]; evidence?: Evidence } {
+  let text: string;
+  try {
+    if (statSync(file).size > MAX_EVIDENCE_BYTES)
+      throw new InputError(`${file}: too large for a report or evidence bundle`);
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    throw new InputError(
+      `${file}: cannot read: ${err.code === 'ENOENT' ? 'no such file' : err.message}`,
+    );
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new InputError(
+      `${file}: not JSON. remediate reads a JSON report (rkecis plan|scan|evaluate --format json) or an evidence bundle; for a cluster.yml, run \`rkecis plan ${file} --format json > plan.json\` and remediate plan.json --cluster-yml ${file}`,
+    );
+  }
+  if (
+    data !== null &&
+    typeof data === 'object' &&
+    (data as { kind?: unknown }).kind === EVIDENCE_KIND
+  ) {
+    return { evidence: parseEvidence(data, file) };
+  }
+  const nested = (data as { nodes?: unknown } | null)?.nodes;
+  const list: unknown[] = Array.isArray(data) ? data : Array.isArray(nested) ? nested : [data];
+  if (list.length === 0) throw new InputError(`${file}: an empty list of reports`);
+  const reports = list.map((item, i) => {
+    const parsed = reportSchema.safeParse(item);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const at = [...(list.length > 1 || Array.isArray(data) ? [i] : []), ...(issue?.path ?? [])]
+        .map(String)
+        .join('.');
+      throw new InputError(
+        `${file}: not an rkecis JSON report or evidence bundle (at ${at === '' ? 'top level' : at}: ${issue?.message ?? 'invalid'})`,
+      );
+    }
+    return parsed.data as unknown as NodeReport;
+  });
+  return { reports };
+}
+
+/** Writes a file atomically with mode 0600: a temporary file beside it, then rename. */
+function writePrivate(path: string, text: string, mode = 0o600): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    writeFileSync(tmp, text, { flag: 'wx', mode });
+    chmodSync(tmp, mode); // the umask may have narrowed it; never widened beyond `mode`
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    const err = e as NodeJS.ErrnoException;
+    throw new InputError(`cannot write ${path}: ${err.code ?? ''} ${err.message}`.trim());
+  }
+}
+
+/** cluster.yml -> cluster.remediated.yml, beside it. */
+export const remediatedName = (file: string): string => {
+  const ext = extname(file);
+  return join(dirname(file), `${basename(file, ext)}.remediated${ext === '' ? '.yml' : ext}`);
+};
+
+function summary(r: Remediation, written: string[], clusterOut: string | undefined): string {
+  const by = (how: string): Remediation['outcomes'] => r.outcomes.filter((o) => o.how === how);
+  const ids = (os: Remediation['outcomes']): string => os.map((o) => o.id).join(', ');
+  const lines = [
+    `rkecis remediate: ${r.outcomes.length} controls to fix${r.unjudged.length > 0 ? `, ${r.unjudged.length} not judged` : ''}`,
+  ];
+  const yml = by('cluster.yml');
+  if (yml.length > 0)
+    lines.push(
+      `  cluster.yml (extra_args, pod_security_policy, extra_binds): ${ids(yml)}${clusterOut !== undefined ? ` -> ${clusterOut}` : ' -> cluster-yml-changes.yml'}`,
+    );
+  const host = by('host');
+  if (host.length > 0) lines.push(`  host commands: ${ids(host)}`);
+  const files = [...by('file'), ...by('manifest')];
+  if (files.length > 0) lines.push(`  files and manifests: ${ids(files)}`);
+  const manual = [...by('mitigation'), ...by('manual')];
+  if (manual.length > 0) lines.push(`  no automatic fix (mitigation in README.md): ${ids(manual)}`);
+  if (written.length > 0) lines.push(`  wrote (mode 0600): ${written.join(', ')}`);
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function runRemediate(input: string, opts: RemediateOptions): number {
+  const read = readRemediateInput(input);
+  const profileName = opts.profile ?? read.reports?.[0]?.profile.name ?? DEFAULT_PROFILE;
+  const profile = loadProfile(profileName);
+  const reports =
+    read.reports ?? (read.evidence !== undefined ? [evaluate(profile, read.evidence)] : []);
+  if (opts.inPlace === true && opts.clusterYml === undefined)
+    throw new InputError('--in-place needs --cluster-yml');
+  let cluster: Parameters<typeof buildRemediation>[0]['cluster'];
+  if (opts.clusterYml !== undefined) {
+    const loaded = loadClusterYml(opts.clusterYml);
+    cluster = {
+      file: opts.clusterYml,
+      text: readFileSync(opts.clusterYml, 'utf8'),
+      config: loaded.config,
+    };
+  }
+  const clusterOut =
+    cluster === undefined
+      ? undefined
+      : opts.inPlace === true
+        ? cluster.file
+        : remediatedName(cluster.file);
+  const r = buildRemediation({
+    profile,
+    ...(clusterOut !== undefined ? { clusterOut } : {}),
+    reports,
+    ...(read.evidence !== undefined ? { evidence: [read.evidence] } : {}),
+    ...(cluster !== undefined ? { cluster } : {}),
+    encryptionKey: randomBytes(32).toString('base64'),
+    source: input,
+    version: VERSION,
+  });
+  if (r.outcomes.length === 0) {
+    process.stdout.write(`rkecis remediate: no failed control in ${input}; nothing to write\n`);
+    return EXIT.compliant;
+  }
+  const dir = resolve(opts.outputDir ?? DEFAULT_OUTPUT_DIR);
+  const shown = opts.outputDir ?? DEFAULT_OUTPUT_DIR;
+  const existing = r.files
+    .filter((f) => existsSync(join(dir, f.name)))
+    .map((f) => join(shown, f.name));
+  if (
+    r.clusterYml !== undefined &&
+    clusterOut !== undefined &&
+    opts.inPlace !== true &&
+    existsSync(clusterOut)
+  )
+    existing.push(clusterOut);
+  if (existing.length > 0 && opts.force !== true) {
+    throw new InputError(
+      `would overwrite ${existing.join(', ')}; remove them, choose another --output-dir, or give --force`,
+    );
+  }
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    throw new InputError(`cannot create ${shown}: ${(e as Error).message}`);
+  }
+  const written: string[] = [];
+  for (const f of r.files) {
+    writePrivate(join(dir, f.name), f.content);
+    written.push(join(shown, f.name));
+  }
+  if (clusterOut !== undefined && cluster !== undefined && r.clusterYml !== undefined) {
+    const mode = statSync(cluster.file).mode & 0o777;
+    writePrivate(clusterOut, r.clusterYml.text, mode);
+    written.push(clusterOut);
+  }
+  process.stdout.write(summary(r, written, r.clusterYml !== undefined ? clusterOut : undefined));
+  return EXIT.compliant;
+}
+
+export function register(program: Command, done: (code: number) => void): void {
+  program
+    .command('remediate')
+    .description(
+      'write the fixes for the failed controls of a report or evidence bundle: cluster.yml changes, host scripts, the hardening files and PodSecurityPolicy',
+    )
+    .argument('<input>', 'JSON report (rkecis plan|scan|evaluate --format json) or evidence bundle')
+    .option(
+      '--cluster-yml <file>',
+      'RKE cluster.yml to change: the result is written beside it (<name>.remediated.yml)',
+    )
+    .option(
+      '--output-dir <dir>',
+      `folder for the scripts, files and README (default ./${DEFAULT_OUTPUT_DIR}/)`,
+    )
+    .option(
+      '--in-place',
+      'overwrite the cluster.yml itself (atomically) instead of writing beside it',
+    )
+    .option('--force', 'overwrite files that exist already')
+    .option('--profile <name>', `profile (default: the report's, else ${DEFAULT_PROFILE})`)
+    .action((input: string, opts: RemediateOptions) => {
+      done(runRemediate(input, opts));
+    });
+}

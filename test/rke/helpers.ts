@@ -1,0 +1,64 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+
+export const tmp = (): string => mkdtempSync(join(tmpdir(), 'rkecis-rke-'));
+
+/** Runs the CLI in this process (no build needed), capturing what it prints. */
+export async function runMain(
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    const code = await main(args);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+/** True when every line of `a` appears in `b` in the same order (b may have more lines). */
+export function isLineSubsequence(a: string, b: string): boolean {
+  const bl = b.split('\n');
+  let j = 0;
+  for (const line of a.split('\n')) {
+    while (j < bl.length && bl[j] !== line) j++;
+    if (j === bl.length) return false;
+    j++;
+  }
+  return true;
+}
+
+/** The lines of `b` left over after matching the lines of `a` in order (what an edit added). */
+export function addedLines(a: string, b: string): string[] {
+  const al = a.split('\n');
+  const out: string[] = [];
+  let i = 0;
+  for (const line of b.split('\n')) {
+    if (i < al.length && al[i] === line) i++;
+    else out.push(line);
+  }
+  return out;
+}
+
+/** A value inside parsed YAML or JSON, by keys and indexes (undefined when absent). */
+export function dig(value: unknown, ...path: (string | number)[]): unknown {
+  let v = value;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[k];
+  }
+  return v;
+}
