@@ -1,14 +1,21 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { EXIT, InputError } from './errors.js';
+import * as collectCmd from './collect.js';
+import * as diffCmd from './diff.js';
 import * as evaluateCmd from './evaluate.js';
 import * as explainCmd from './explain.js';
+import * as historyCmd from './history.js';
+import * as planCmd from './plan.js';
 import * as profilesCmd from './profiles.js';
+import * as remediateCmd from './remediate.js';
+import * as scanCmd from './scan.js';
+import * as showCmd from './show.js';
 
 type Registrar = { register(program: Command, done: (code: number) => void): void };
 
 /** The commands, in help order. Each file registers one. */
-const COMMANDS: Registrar[] = [evaluateCmd, profilesCmd, explainCmd];
+const COMMANDS: Registrar[] = [scanCmd, collectCmd, evaluateCmd, planCmd, remediateCmd, historyCmd, showCmd, diffCmd, profilesCmd, explainCmd];
 
 /** Runs the CLI and returns the exit code; never throws, never prints a stack trace to users. */
 export async function main(argv: string[]): Promise<number> {

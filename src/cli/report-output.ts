@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { evaluate } from '../engine/evaluate.js';
 import type { Evidence } from '../evidence/schema.js';
@@ -6,36 +7,145 @@ import { colours, plain } from '../report/formatters/colors.js';
 import formatters, { FORMAT_NAMES, type FormatName } from '../report/formatters/index.js';
 import { notCompliant } from '../report/summary.js';
 import type { NodeReport } from '../report/types.js';
-import { EXIT } from './errors.js';
-import { emit } from './output.js';
+import { VERSION } from '../version.js';
+import { applyWaivers } from '../waivers/apply.js';
+import { loadWaivers } from '../waivers/load.js';
+import { EXIT, InputError } from './errors.js';
+import { writeFilesAtomic, type PendingFile } from './write-files.js';
+import { addSaveOptions, queueSave, type SaveOptions } from '../store/save.js';
 
-export interface ReportOptions {
+export interface ReportOptions extends SaveOptions {
   profile: string;
   format: FormatName;
   output?: string;
   verbose?: boolean;
+  /** Extra outputs, `FORMAT=FILE`, from repeated `-o`. */
+  out?: string[];
+  waivers?: string;
+  /** False with --no-timestamp. */
+  timestamp?: boolean;
 }
+
+export interface ExtraOutput {
+  format: FormatName;
+  path: string;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** The options every command that produces a node report shares (evaluate, scan). */
 export function addReportOptions(cmd: Command): Command {
-  return cmd
+  return addSaveOptions(cmd)
     .option('--profile <name>', 'built-in profile name or profile folder', DEFAULT_PROFILE)
-    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMAT_NAMES).default('text'))
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(FORMAT_NAMES).default('text'),
+    )
     .option('--output <file>', 'write the report to a file (atomically) instead of stdout')
+    .option(
+      '-o, --out <format=file>',
+      `also write the report in FORMAT to FILE (atomically); repeatable; formats: ${FORMAT_NAMES.join(', ')}`,
+      collect,
+    )
+    .option(
+      '--waivers <file>',
+      'YAML file of accepted failures (waivers); see examples/waivers-*.yaml',
+    )
+    .option('--no-timestamp', 'leave the date out of the report (SOURCE_DATE_EPOCH also fixes it)')
     .option('-v, --verbose', 'show evidence of passing controls too');
+}
+
+/**
+ * Parses `-o FORMAT=FILE`. A bare `-o FILE` is refused rather than guessed from the file name:
+ * `.json` could be json or sarif and `.xml` junit, and a silent wrong guess would hand an auditor
+ * the wrong document.
+ */
+export function parseExtraOutputs(
+  values: readonly string[],
+  mainOutput: string | undefined,
+): ExtraOutput[] {
+  const seen = new Map<string, string>();
+  if (mainOutput !== undefined && mainOutput !== '-') seen.set(resolve(mainOutput), '--output');
+  return values.map((value) => {
+    const eq = value.indexOf('=');
+    if (eq < 0) {
+      throw new InputError(
+        `-o ${value}: expected FORMAT=FILE, e.g. -o html=report.html (formats: ${FORMAT_NAMES.join(', ')}); ` +
+          'the format is not guessed from the file name; for the main output use --format and --output',
+      );
+    }
+    const format = value.slice(0, eq);
+    const path = value.slice(eq + 1);
+    if (!(FORMAT_NAMES as string[]).includes(format)) {
+      throw new InputError(
+        `-o ${value}: unknown format "${format}"; formats: ${FORMAT_NAMES.join(', ')}`,
+      );
+    }
+    if (path === '' || path === '-') {
+      throw new InputError(
+        `-o ${value}: needs a file name (the terminal output is chosen with --format)`,
+      );
+    }
+    const first = seen.get(resolve(path));
+    if (first !== undefined)
+      throw new InputError(`-o ${value}: ${path} is already written by ${first}`);
+    seen.set(resolve(path), `-o ${value}`);
+    return { format: format as FormatName, path };
+  });
+}
+
+/** The run's clock: SOURCE_DATE_EPOCH (reproducible builds) when set, else now. */
+export function runDate(env: NodeJS.ProcessEnv = process.env): Date {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  if (epoch === undefined || epoch === '') return new Date();
+  if (!/^\d+$/.test(epoch))
+    throw new InputError(`SOURCE_DATE_EPOCH=${epoch}: expected seconds since 1970`);
+  return new Date(Number(epoch) * 1000);
 }
 
 /** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
 export function wantColour(stream: NodeJS.WriteStream, file: string | undefined): boolean {
   const noColor = process.env.NO_COLOR;
-  return file === undefined && stream.isTTY && (noColor === undefined || noColor === '');
+  return (
+    (file === undefined || file === '-') &&
+    stream.isTTY &&
+    (noColor === undefined || noColor === '')
+  );
 }
 
-/** Evaluates, writes the report in the chosen format, and returns the exit code. */
+const withNewline = (text: string): string => (text.endsWith('\n') ? text : `${text}\n`);
+
+/**
+ * Evaluates, writes the report in every requested format, and returns the exit code.
+ * Everything is checked and rendered before anything is written: a bad waivers file or a
+ * formatter that throws leaves no file behind and no half-printed report.
+ */
 export function evaluateAndReport(evidence: Evidence, opts: ReportOptions): number {
+  const extra = parseExtraOutputs(opts.out ?? [], opts.output);
+  const waivers = opts.waivers !== undefined ? loadWaivers(opts.waivers) : undefined;
   const profile = loadProfile(opts.profile);
-  const report: NodeReport = evaluate(profile, evidence);
+  const now = runDate();
+  let report: NodeReport = {
+    rkecisVersion: VERSION,
+    ...(opts.timestamp !== false
+      ? { generatedAt: now.toISOString().replace(/\.\d{3}Z$/, 'Z') }
+      : {}),
+    ...evaluate(profile, evidence),
+  };
+  // A waiver expires after its date, UTC: the run's date decides, whether or not it is printed.
+  if (waivers !== undefined) report = applyWaivers(report, waivers, now.toISOString().slice(0, 10));
+  queueSave(opts, report, evidence);
+
+  const toStdout = opts.output === undefined || opts.output === '-';
   const paint = wantColour(process.stdout, opts.output) ? colours : plain;
-  emit(formatters[opts.format](report, { paint, verbose: opts.verbose === true }), opts.output);
+  const verbose = opts.verbose === true;
+  const main = withNewline(formatters[opts.format](report, { paint, verbose }));
+  const files: PendingFile[] = extra.map((o) => ({
+    path: o.path,
+    text: withNewline(formatters[o.format](report, { paint: plain, verbose })),
+  }));
+  if (!toStdout && opts.output !== undefined) files.unshift({ path: opts.output, text: main });
+
+  writeFilesAtomic(files);
+  if (toStdout) process.stdout.write(main);
   return notCompliant(report.results) ? EXIT.notCompliant : EXIT.compliant;
 }
