@@ -4,7 +4,16 @@ import type { ProfileControl } from '../profiles/schema.js';
 import { InputError } from './errors.js';
 
 const block = (title: string, body: string | undefined): string[] =>
-  body === undefined || body.trim() === '' ? [] : ['', `${title}:`, ...body.trimEnd().split('\n').map((l) => `  ${l}`)];
+  body === undefined || body.trim() === ''
+    ? []
+    : [
+        '',
+        `${title}:`,
+        ...body
+          .trimEnd()
+          .split('\n')
+          .map((l) => `  ${l}`),
+      ];
 
 /** The guide's text for one control, as an auditor reads it. */
 export function explainControl(c: ProfileControl): string {
@@ -36,7 +45,9 @@ export function register(program: Command, done: (code: number) => void): void {
       const profile = loadProfile(opts.profile);
       const c = profile.controls.find((x) => x.id === id);
       if (c === undefined) {
-        throw new InputError(`no control ${id} in profile ${profile.meta.name} (ids run ${profile.controls[0]?.id ?? ''} to ${profile.controls.at(-1)?.id ?? ''})`);
+        throw new InputError(
+          `no control ${id} in profile ${profile.meta.name} (ids run ${profile.controls[0]?.id ?? ''} to ${profile.controls.at(-1)?.id ?? ''})`,
+        );
       }
       process.stdout.write(`${explainControl(c)}\n`);
       done(0);

@@ -12,7 +12,8 @@ import type { EvalContext } from './verdict.js';
  * carries Kubernetes objects.
  */
 function applies(control: ProfileControl, roles: ReadonlySet<string>, evidence: Evidence): boolean {
-  if (control.role === 'cluster') return roles.has('controlplane') || evidence.kubernetes !== undefined;
+  if (control.role === 'cluster')
+    return roles.has('controlplane') || evidence.kubernetes !== undefined;
   return roles.has(control.role);
 }
 

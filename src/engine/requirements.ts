@@ -33,7 +33,9 @@ export function evidenceRequirements(profile: Profile): EvidenceRequirements {
         break;
       case 'file-mode':
       case 'file-owner':
-        for (const p of check.paths) if (check.target === 'entries') file(p).entries = true; else file(p);
+        for (const p of check.paths)
+          if (check.target === 'entries') file(p).entries = true;
+          else file(p);
         break;
       case 'file-content':
         file(check.path).content = true;

@@ -9,7 +9,8 @@ export function select(root: unknown, path: string): unknown[] {
     for (const v of current) {
       if (v === null || typeof v !== 'object') continue;
       if (step === '*') {
-        next.push(...(Array.isArray(v) ? v : Object.values(v)));
+        const items: unknown[] = Array.isArray(v) ? (v as unknown[]) : Object.values(v);
+        next.push(...items);
       } else if (Array.isArray(v)) {
         if (/^\d+$/.test(step) && Number(step) < v.length) next.push(v[Number(step)]);
       } else if (Object.prototype.hasOwnProperty.call(v, step)) {

@@ -13,7 +13,7 @@ export function parseEvidence(data: unknown, source: string): Evidence {
   const version = (data as { apiVersion?: unknown }).apiVersion;
   if (version !== EVIDENCE_API_VERSION) {
     throw new InputError(
-      `${source}: unsupported evidence apiVersion ${JSON.stringify(version) ?? 'undefined'}; this rkecis reads ${EVIDENCE_API_VERSION}`,
+      `${source}: unsupported evidence apiVersion ${version === undefined ? 'undefined' : JSON.stringify(version)}; this rkecis reads ${EVIDENCE_API_VERSION}`,
     );
   }
   const parsed = evidenceSchema.safeParse(data);
@@ -24,7 +24,9 @@ export function parseEvidence(data: unknown, source: string): Evidence {
       issue?.code === 'unrecognized_keys'
         ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}`
         : (issue?.message ?? 'invalid');
-    throw new InputError(`${source}: invalid evidence at ${path === '' ? '(top level)' : path}: ${msg}`);
+    throw new InputError(
+      `${source}: invalid evidence at ${path === '' ? '(top level)' : path}: ${msg}`,
+    );
   }
   return parsed.data;
 }
@@ -34,13 +36,17 @@ export function readEvidence(file: string): Evidence {
   let text: string;
   try {
     if (file !== '-' && statSync(file).size > MAX_EVIDENCE_BYTES) {
-      throw new InputError(`${file}: larger than ${MAX_EVIDENCE_BYTES / 1024 / 1024} MiB; not an evidence bundle`);
+      throw new InputError(
+        `${file}: larger than ${MAX_EVIDENCE_BYTES / 1024 / 1024} MiB; not an evidence bundle`,
+      );
     }
     text = readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (e) {
     if (e instanceof InputError) throw e;
     const err = e as NodeJS.ErrnoException;
-    throw new InputError(`${file}: cannot read: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+    throw new InputError(
+      `${file}: cannot read: ${err.code === 'ENOENT' ? 'no such file' : err.message}`,
+    );
   }
   let data: unknown;
   try {

@@ -31,7 +31,15 @@ export const containerEvidenceSchema = z.discriminatedUnion('status', [
 ]);
 export type ContainerEvidence = z.infer<typeof containerEvidenceSchema>;
 
-export const FILE_TYPES = ['file', 'directory', 'symlink', 'socket', 'fifo', 'device', 'other'] as const;
+export const FILE_TYPES = [
+  'file',
+  'directory',
+  'symlink',
+  'socket',
+  'fifo',
+  'device',
+  'other',
+] as const;
 
 export interface PresentFile {
   status: 'present';
@@ -51,10 +59,7 @@ export interface PresentFile {
   /** For directories whose entries a control checks: name -> that entry's metadata. */
   entries?: Record<string, FileEvidence>;
 }
-export type FileEvidence =
-  | PresentFile
-  | { status: 'absent' }
-  | { status: 'error'; reason: string };
+export type FileEvidence = PresentFile | { status: 'absent' } | { status: 'error'; reason: string };
 
 export const fileEvidenceSchema: z.ZodType<FileEvidence> = z.lazy(() =>
   z.discriminatedUnion('status', [

@@ -106,7 +106,7 @@ export function loadYamlFile<S extends z.ZodType>(
   }
   const at = (path: (string | number)[]): string =>
     `${display(file)}:${locate(doc, lc, { code: 'custom', path, message: '', input: undefined })}`;
-  return { data: parsed.data as z.output<S>, at };
+  return { data: parsed.data, at };
 }
 
 /**

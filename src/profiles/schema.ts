@@ -31,15 +31,15 @@ const testFields = {
   op: operatorSchema.optional(),
   value: z.string().optional(),
 };
-function refineTest<T extends { set?: boolean | undefined; op?: unknown; value?: string | undefined }>(
-  t: T,
+function refineTest(
+  t: { set?: boolean | undefined; op?: string | undefined; value?: string | undefined },
   ctx: z.RefinementCtx,
 ): void {
   if (t.op === undefined && t.set === undefined) {
     ctx.addIssue({ code: 'custom', message: 'a test needs "set" or "op"' });
   }
   if (t.op !== undefined && t.value === undefined) {
-    ctx.addIssue({ code: 'custom', message: `operator ${String(t.op)} needs a "value"` });
+    ctx.addIssue({ code: 'custom', message: `operator ${t.op} needs a "value"` });
   }
   if (t.op === 'regex' && t.value !== undefined) {
     try {

@@ -13,8 +13,16 @@ export function jsonSchemas(): Record<string, unknown> {
     ...z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }),
   });
   return {
-    'evidence.schema.json': gen(evidenceSchema, 'evidence.schema.json', 'rkecis node evidence (rkecis.io/v1)'),
+    'evidence.schema.json': gen(
+      evidenceSchema,
+      'evidence.schema.json',
+      'rkecis node evidence (rkecis.io/v1)',
+    ),
     'profile.schema.json': gen(profileMetaSchema, 'profile.schema.json', 'rkecis profile.yaml'),
-    'profile-section.schema.json': gen(sectionFileSchema, 'profile-section.schema.json', 'rkecis profile section file'),
+    'profile-section.schema.json': gen(
+      sectionFileSchema,
+      'profile-section.schema.json',
+      'rkecis profile section file',
+    ),
   };
 }

@@ -5,41 +5,73 @@ import { CIS_STRONG_CIPHERS } from '../../src/engine/checks/cipher-list.js';
 import { checkTester } from '../helpers/check-tester.js';
 import { file, makeEvidence } from '../helpers/evidence.js';
 
-const api = (...args: string[]) => makeEvidence({ args: { 'kube-apiserver': ['kube-apiserver', ...args] } });
+const api = (...args: string[]) =>
+  makeEvidence({ args: { 'kube-apiserver': ['kube-apiserver', ...args] } });
 
-checkTester('flag: eq', { kind: 'flag', container: 'kube-apiserver', tests: [{ flag: '--anonymous-auth', op: 'eq', value: 'false' }] }, {
-  valid: [
-    { name: 'set to false', evidence: api('--anonymous-auth=false'), actual: '--anonymous-auth=false' },
-    { name: 'last occurrence false', evidence: api('--anonymous-auth=true', '--anonymous-auth=false') },
-  ],
-  invalid: [
-    { name: 'not set', evidence: api('--profiling=false'), actual: '--anonymous-auth not set' },
-    { name: 'true', evidence: api('--anonymous-auth=true') },
-    { name: 'bare flag means true', evidence: api('--anonymous-auth') },
-    { name: 'container absent', evidence: makeEvidence(), status: 'error', actual: 'kube-apiserver was not collected' },
-    {
-      name: 'container not on the node',
-      evidence: { ...makeEvidence(), containers: { 'kube-apiserver': { status: 'absent' } } },
-      status: 'error',
-      actual: 'not found on this node',
-    },
-    {
-      name: 'container could not be inspected',
-      evidence: { ...makeEvidence(), containers: { 'kube-apiserver': { status: 'error', reason: 'HTTP 500' } } },
-      status: 'error',
-      actual: 'HTTP 500',
-    },
-  ],
-});
+checkTester(
+  'flag: eq',
+  {
+    kind: 'flag',
+    container: 'kube-apiserver',
+    tests: [{ flag: '--anonymous-auth', op: 'eq', value: 'false' }],
+  },
+  {
+    valid: [
+      {
+        name: 'set to false',
+        evidence: api('--anonymous-auth=false'),
+        actual: '--anonymous-auth=false',
+      },
+      {
+        name: 'last occurrence false',
+        evidence: api('--anonymous-auth=true', '--anonymous-auth=false'),
+      },
+    ],
+    invalid: [
+      { name: 'not set', evidence: api('--profiling=false'), actual: '--anonymous-auth not set' },
+      { name: 'true', evidence: api('--anonymous-auth=true') },
+      { name: 'bare flag means true', evidence: api('--anonymous-auth') },
+      {
+        name: 'container absent',
+        evidence: makeEvidence(),
+        status: 'error',
+        actual: 'kube-apiserver was not collected',
+      },
+      {
+        name: 'container not on the node',
+        evidence: { ...makeEvidence(), containers: { 'kube-apiserver': { status: 'absent' } } },
+        status: 'error',
+        actual: 'not found on this node',
+      },
+      {
+        name: 'container could not be inspected',
+        evidence: {
+          ...makeEvidence(),
+          containers: { 'kube-apiserver': { status: 'error', reason: 'HTTP 500' } },
+        },
+        status: 'error',
+        actual: 'HTTP 500',
+      },
+    ],
+  },
+);
 
-checkTester('flag: not set', { kind: 'flag', container: 'kube-apiserver', tests: [{ flag: '--basic-auth-file', set: false }] }, {
-  valid: [{ name: 'absent', evidence: api('--anonymous-auth=false') }],
-  invalid: [
-    { name: 'set', evidence: api('--basic-auth-file=/x.csv'), actual: '--basic-auth-file=/x.csv' },
-    { name: 'set with a separate value', evidence: api('--basic-auth-file', '/x.csv') },
-    { name: 'set empty', evidence: api('--basic-auth-file=') },
-  ],
-});
+checkTester(
+  'flag: not set',
+  { kind: 'flag', container: 'kube-apiserver', tests: [{ flag: '--basic-auth-file', set: false }] },
+  {
+    valid: [{ name: 'absent', evidence: api('--anonymous-auth=false') }],
+    invalid: [
+      {
+        name: 'set',
+        evidence: api('--basic-auth-file=/x.csv'),
+        actual: '--basic-auth-file=/x.csv',
+      },
+      { name: 'set with a separate value', evidence: api('--basic-auth-file', '/x.csv') },
+      { name: 'set empty', evidence: api('--basic-auth-file=') },
+    ],
+  },
+);
 
 checkTester(
   'flag: match any (not set or 127.0.0.1)',
@@ -66,9 +98,18 @@ checkTester(
 
 checkTester(
   'flag: has_item on admission plugins',
-  { kind: 'flag', container: 'kube-apiserver', tests: [{ flag: '--enable-admission-plugins', op: 'has_item', value: 'NodeRestriction' }] },
   {
-    valid: [{ name: 'listed', evidence: api('--enable-admission-plugins=ServiceAccount,NodeRestriction') }],
+    kind: 'flag',
+    container: 'kube-apiserver',
+    tests: [{ flag: '--enable-admission-plugins', op: 'has_item', value: 'NodeRestriction' }],
+  },
+  {
+    valid: [
+      {
+        name: 'listed',
+        evidence: api('--enable-admission-plugins=ServiceAccount,NodeRestriction'),
+      },
+    ],
     invalid: [
       { name: 'not listed', evidence: api('--enable-admission-plugins=ServiceAccount') },
       { name: 'only a longer name', evidence: api('--enable-admission-plugins=NodeRestrictionX') },
@@ -78,61 +119,141 @@ checkTester(
 );
 
 const ciphers = (v: string) => api(`--tls-cipher-suites=${v}`);
-checkTester('cipher-list', { kind: 'cipher-list', container: 'kube-apiserver' }, {
-  valid: [
-    { name: 'the full CIS list', evidence: ciphers(CIS_STRONG_CIPHERS.join(',')) },
-    { name: 'a subset', evidence: ciphers('TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_RSA_WITH_AES_256_GCM_SHA384') },
-  ],
-  invalid: [
-    { name: 'not set (Go defaults include CBC suites)', evidence: api(), actual: 'not set' },
-    { name: 'a CBC suite', evidence: ciphers('TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_RSA_WITH_AES_128_CBC_SHA'), actual: 'TLS_RSA_WITH_AES_128_CBC_SHA' },
-    { name: 'RC4', evidence: ciphers('TLS_ECDHE_RSA_WITH_RC4_128_SHA') },
-    { name: 'empty', evidence: ciphers('') },
-    { name: 'unknown name', evidence: ciphers('TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256X') },
-  ],
-});
+checkTester(
+  'cipher-list',
+  { kind: 'cipher-list', container: 'kube-apiserver' },
+  {
+    valid: [
+      { name: 'the full CIS list', evidence: ciphers(CIS_STRONG_CIPHERS.join(',')) },
+      {
+        name: 'a subset',
+        evidence: ciphers(
+          'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_RSA_WITH_AES_256_GCM_SHA384',
+        ),
+      },
+    ],
+    invalid: [
+      { name: 'not set (Go defaults include CBC suites)', evidence: api(), actual: 'not set' },
+      {
+        name: 'a CBC suite',
+        evidence: ciphers('TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_RSA_WITH_AES_128_CBC_SHA'),
+        actual: 'TLS_RSA_WITH_AES_128_CBC_SHA',
+      },
+      { name: 'RC4', evidence: ciphers('TLS_ECDHE_RSA_WITH_RC4_128_SHA') },
+      { name: 'empty', evidence: ciphers('') },
+      { name: 'unknown name', evidence: ciphers('TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256X') },
+    ],
+  },
+);
 
-const files = (f: NonNullable<Parameters<typeof makeEvidence>[0]>['files']) => makeEvidence({ files: f });
-checkTester('file-mode: self', { kind: 'file-mode', paths: ['/etc/kubernetes/ssl/kube-ca.pem'], max: '644' }, {
-  valid: [
-    { name: '644', evidence: files({ '/etc/kubernetes/ssl/kube-ca.pem': file('644') }), actual: '644' },
-    { name: '600', evidence: files({ '/etc/kubernetes/ssl/kube-ca.pem': file('600') }) },
-    { name: '400', evidence: files({ '/etc/kubernetes/ssl/kube-ca.pem': file('400') }) },
-  ],
-  invalid: [
-    { name: '664', evidence: files({ '/etc/kubernetes/ssl/kube-ca.pem': file('664') }), actual: '664' },
-    { name: '755', evidence: files({ '/etc/kubernetes/ssl/kube-ca.pem': file('755') }) },
-    { name: 'setuid', evidence: files({ '/etc/kubernetes/ssl/kube-ca.pem': file('4644') }) },
-    { name: 'missing file', evidence: files({ '/etc/kubernetes/ssl/kube-ca.pem': { status: 'absent' } }), status: 'error', actual: '/etc/kubernetes/ssl/kube-ca.pem does not exist' },
-    { name: 'not collected', evidence: files({}), status: 'error', actual: 'was not collected' },
-    { name: 'unreadable', evidence: files({ '/etc/kubernetes/ssl/kube-ca.pem': { status: 'error', reason: 'EACCES' } }), status: 'error', actual: 'EACCES' },
-  ],
-});
+const files = (f: NonNullable<Parameters<typeof makeEvidence>[0]>['files']) =>
+  makeEvidence({ files: f });
+checkTester(
+  'file-mode: self',
+  { kind: 'file-mode', paths: ['/etc/kubernetes/ssl/kube-ca.pem'], max: '644' },
+  {
+    valid: [
+      {
+        name: '644',
+        evidence: files({ '/etc/kubernetes/ssl/kube-ca.pem': file('644') }),
+        actual: '644',
+      },
+      { name: '600', evidence: files({ '/etc/kubernetes/ssl/kube-ca.pem': file('600') }) },
+      { name: '400', evidence: files({ '/etc/kubernetes/ssl/kube-ca.pem': file('400') }) },
+    ],
+    invalid: [
+      {
+        name: '664',
+        evidence: files({ '/etc/kubernetes/ssl/kube-ca.pem': file('664') }),
+        actual: '664',
+      },
+      { name: '755', evidence: files({ '/etc/kubernetes/ssl/kube-ca.pem': file('755') }) },
+      { name: 'setuid', evidence: files({ '/etc/kubernetes/ssl/kube-ca.pem': file('4644') }) },
+      {
+        name: 'missing file',
+        evidence: files({ '/etc/kubernetes/ssl/kube-ca.pem': { status: 'absent' } }),
+        status: 'error',
+        actual: '/etc/kubernetes/ssl/kube-ca.pem does not exist',
+      },
+      { name: 'not collected', evidence: files({}), status: 'error', actual: 'was not collected' },
+      {
+        name: 'unreadable',
+        evidence: files({
+          '/etc/kubernetes/ssl/kube-ca.pem': { status: 'error', reason: 'EACCES' },
+        }),
+        status: 'error',
+        actual: 'EACCES',
+      },
+    ],
+  },
+);
 
 const dir = (entries: Record<string, ReturnType<typeof file>> | undefined) =>
-  files({ '/etc/cni/net.d': { ...file('755'), type: 'directory', ...(entries ? { entries } : {}) } as ReturnType<typeof file> });
-checkTester('file-mode: entries', { kind: 'file-mode', paths: ['/etc/cni/net.d'], target: 'entries', max: '644' }, {
-  valid: [
-    { name: 'all 644 or stricter', evidence: dir({ '10-calico.conflist': file('644'), 'calico-kubeconfig': file('600') }), actual: 'all 2 entries' },
-    { name: 'empty directory', evidence: dir({}), actual: 'no entries' },
-  ],
-  invalid: [
-    { name: 'one 666', evidence: dir({ a: file('644'), b: file('666') }), actual: '/etc/cni/net.d/b: 666' },
-    { name: 'entries not collected', evidence: dir(undefined), status: 'error' },
-    { name: 'a file, not a directory', evidence: files({ '/etc/cni/net.d': file('644') }), status: 'error', actual: 'not a directory' },
-  ],
-});
+  files({
+    '/etc/cni/net.d': {
+      ...file('755'),
+      type: 'directory',
+      ...(entries ? { entries } : {}),
+    } as ReturnType<typeof file>,
+  });
+checkTester(
+  'file-mode: entries',
+  { kind: 'file-mode', paths: ['/etc/cni/net.d'], target: 'entries', max: '644' },
+  {
+    valid: [
+      {
+        name: 'all 644 or stricter',
+        evidence: dir({ '10-calico.conflist': file('644'), 'calico-kubeconfig': file('600') }),
+        actual: 'all 2 entries',
+      },
+      { name: 'empty directory', evidence: dir({}), actual: 'no entries' },
+    ],
+    invalid: [
+      {
+        name: 'one 666',
+        evidence: dir({ a: file('644'), b: file('666') }),
+        actual: '/etc/cni/net.d/b: 666',
+      },
+      { name: 'entries not collected', evidence: dir(undefined), status: 'error' },
+      {
+        name: 'a file, not a directory',
+        evidence: files({ '/etc/cni/net.d': file('644') }),
+        status: 'error',
+        actual: 'not a directory',
+      },
+    ],
+  },
+);
 
-checkTester('file-owner', { kind: 'file-owner', paths: ['/var/lib/etcd'], owner: 'etcd:etcd' }, {
-  valid: [{ name: 'etcd:etcd', evidence: files({ '/var/lib/etcd': file('700', 'etcd', 'etcd') }), actual: 'etcd:etcd' }],
-  invalid: [
-    { name: 'root:root', evidence: files({ '/var/lib/etcd': file('700') }), actual: 'root:root' },
-    { name: 'unknown uid shown as a number', evidence: files({ '/var/lib/etcd': file('700', '52034', '52034') }), actual: '52034:52034' },
-    { name: 'missing', evidence: files({ '/var/lib/etcd': { status: 'absent' } }), status: 'error' },
-  ],
-});
+checkTester(
+  'file-owner',
+  { kind: 'file-owner', paths: ['/var/lib/etcd'], owner: 'etcd:etcd' },
+  {
+    valid: [
+      {
+        name: 'etcd:etcd',
+        evidence: files({ '/var/lib/etcd': file('700', 'etcd', 'etcd') }),
+        actual: 'etcd:etcd',
+      },
+    ],
+    invalid: [
+      { name: 'root:root', evidence: files({ '/var/lib/etcd': file('700') }), actual: 'root:root' },
+      {
+        name: 'unknown uid shown as a number',
+        evidence: files({ '/var/lib/etcd': file('700', '52034', '52034') }),
+        actual: '52034:52034',
+      },
+      {
+        name: 'missing',
+        evidence: files({ '/var/lib/etcd': { status: 'absent' } }),
+        status: 'error',
+      },
+    ],
+  },
+);
 
-const enc = (content: string) => files({ '/etc/kubernetes/encryption.yaml': file('600', 'root', 'root', { content }) });
+const enc = (content: string) =>
+  files({ '/etc/kubernetes/encryption.yaml': file('600', 'root', 'root', { content }) });
 const encCheck = {
   kind: 'file-content',
   path: '/etc/kubernetes/encryption.yaml',
@@ -144,17 +265,43 @@ checkTester('file-content: first encryption provider', encCheck, {
   valid: [
     {
       name: 'aescbc first',
-      evidence: enc('kind: EncryptionConfig\nresources:\n- resources: [secrets]\n  providers:\n  - aescbc:\n      keys: [{name: key1, secret: <redacted>}]\n  - identity: {}\n'),
+      evidence: enc(
+        'kind: EncryptionConfig\nresources:\n- resources: [secrets]\n  providers:\n  - aescbc:\n      keys: [{name: key1, secret: <redacted>}]\n  - identity: {}\n',
+      ),
       actual: 'aescbc',
     },
   ],
   invalid: [
-    { name: 'identity first (aescbc listed but inactive)', evidence: enc('resources:\n- providers:\n  - identity: {}\n  - aescbc: {}\n'), actual: 'identity' },
-    { name: 'one resource without aescbc', evidence: enc('resources:\n- providers: [{aescbc: {}}]\n- providers: [{identity: {}}]\n') },
-    { name: 'no providers at all', evidence: enc('kind: EncryptionConfig\n'), actual: 'nothing at' },
-    { name: 'not YAML', evidence: enc('resources: [\n'), status: 'error', actual: 'not valid YAML' },
-    { name: 'content not collected', evidence: files({ '/etc/kubernetes/encryption.yaml': file('600') }), status: 'error' },
-    { name: 'missing file', evidence: files({ '/etc/kubernetes/encryption.yaml': { status: 'absent' } }), status: 'error' },
+    {
+      name: 'identity first (aescbc listed but inactive)',
+      evidence: enc('resources:\n- providers:\n  - identity: {}\n  - aescbc: {}\n'),
+      actual: 'identity',
+    },
+    {
+      name: 'one resource without aescbc',
+      evidence: enc('resources:\n- providers: [{aescbc: {}}]\n- providers: [{identity: {}}]\n'),
+    },
+    {
+      name: 'no providers at all',
+      evidence: enc('kind: EncryptionConfig\n'),
+      actual: 'nothing at',
+    },
+    {
+      name: 'not YAML',
+      evidence: enc('resources: [\n'),
+      status: 'error',
+      actual: 'not valid YAML',
+    },
+    {
+      name: 'content not collected',
+      evidence: files({ '/etc/kubernetes/encryption.yaml': file('600') }),
+      status: 'error',
+    },
+    {
+      name: 'missing file',
+      evidence: files({ '/etc/kubernetes/encryption.yaml': { status: 'absent' } }),
+      status: 'error',
+    },
   ],
 });
 
@@ -165,7 +312,8 @@ const psp = (spec: Record<string, unknown> | undefined) =>
         podsecuritypolicies: {
           status: 'ok',
           apiVersion: 'policy/v1beta1',
-          items: spec === undefined ? {} : { restricted: { metadata: { name: 'restricted' }, spec } },
+          items:
+            spec === undefined ? {} : { restricted: { metadata: { name: 'restricted' }, spec } },
         },
       },
     },
@@ -193,13 +341,21 @@ checkTester(
       { name: 'no Kubernetes evidence', evidence: makeEvidence(), status: 'error' },
       {
         name: 'API error',
-        evidence: makeEvidence({ kubernetes: { resources: { podsecuritypolicies: { status: 'error', reason: 'HTTP 403' } } } }),
+        evidence: makeEvidence({
+          kubernetes: {
+            resources: { podsecuritypolicies: { status: 'error', reason: 'HTTP 403' } },
+          },
+        }),
         status: 'error',
         actual: '403',
       },
       {
         name: 'PSP no longer served',
-        evidence: makeEvidence({ kubernetes: { resources: { podsecuritypolicies: { status: 'not-served', reason: 'removed in 1.25' } } } }),
+        evidence: makeEvidence({
+          kubernetes: {
+            resources: { podsecuritypolicies: { status: 'not-served', reason: 'removed in 1.25' } },
+          },
+        }),
         status: 'not-applicable',
       },
     ],
@@ -208,9 +364,19 @@ checkTester(
 
 checkTester(
   'k8s-object: list field has item',
-  { kind: 'k8s-object', resource: 'podsecuritypolicies', name: 'restricted', tests: [{ field: 'spec.requiredDropCapabilities', op: 'has_item', value: 'NET_RAW' }] },
   {
-    valid: [{ name: 'NET_RAW dropped', evidence: psp({ requiredDropCapabilities: ['NET_RAW', 'SYS_ADMIN'] }) }],
+    kind: 'k8s-object',
+    resource: 'podsecuritypolicies',
+    name: 'restricted',
+    tests: [{ field: 'spec.requiredDropCapabilities', op: 'has_item', value: 'NET_RAW' }],
+  },
+  {
+    valid: [
+      {
+        name: 'NET_RAW dropped',
+        evidence: psp({ requiredDropCapabilities: ['NET_RAW', 'SYS_ADMIN'] }),
+      },
+    ],
     invalid: [
       { name: 'not dropped', evidence: psp({ requiredDropCapabilities: ['SYS_ADMIN'] }) },
       { name: 'absent', evidence: psp({}) },
@@ -221,16 +387,29 @@ checkTester(
 describe('fixed', () => {
   it('returns its status with the reason', () => {
     const ctx = {} as EvalContext; // a fixed verdict reads no evidence
-    const v = checks.fixed({ kind: 'fixed', status: 'not-applicable', reason: 'RKE has no such file' }, ctx);
+    const v = checks.fixed(
+      { kind: 'fixed', status: 'not-applicable', reason: 'RKE has no such file' },
+      ctx,
+    );
     expect(v).toMatchObject({ status: 'not-applicable', reason: 'RKE has no such file' });
-    expect(checks.fixed({ kind: 'fixed', status: 'manual', reason: 'judge' }, ctx).status).toBe('manual');
+    expect(checks.fixed({ kind: 'fixed', status: 'manual', reason: 'judge' }, ctx).status).toBe(
+      'manual',
+    );
   });
 });
 
 describe('check kinds', () => {
   it('every check kind is covered by a table in this file', () => {
     expect(Object.keys(checks).sort()).toEqual(
-      ['cipher-list', 'file-content', 'file-mode', 'file-owner', 'fixed', 'flag', 'k8s-object'].sort(),
+      [
+        'cipher-list',
+        'file-content',
+        'file-mode',
+        'file-owner',
+        'fixed',
+        'flag',
+        'k8s-object',
+      ].sort(),
     );
   });
 });

@@ -3,29 +3,106 @@ import operators, { OPERATOR_NAMES, type OperatorName } from '../../src/engine/o
 
 /** Each operator: [actual, expected] pairs that hold, and pairs that do not. */
 const table: Record<OperatorName, { valid: [string, string][]; invalid: [string, string][] }> = {
-  eq: { valid: [['false', 'false'], ['', '']], invalid: [['False', 'false'], ['false ', 'false']] },
-  noteq: { valid: [['true', 'false'], ['', 'x']], invalid: [['0', '0']] },
-  has: { valid: [['a,AlwaysAdmit,b', 'AlwaysAdmit'], ['abc', 'b']], invalid: [['abc', 'd']] },
+  eq: {
+    valid: [
+      ['false', 'false'],
+      ['', ''],
+    ],
+    invalid: [
+      ['False', 'false'],
+      ['false ', 'false'],
+    ],
+  },
+  noteq: {
+    valid: [
+      ['true', 'false'],
+      ['', 'x'],
+    ],
+    invalid: [['0', '0']],
+  },
+  has: {
+    valid: [
+      ['a,AlwaysAdmit,b', 'AlwaysAdmit'],
+      ['abc', 'b'],
+    ],
+    invalid: [['abc', 'd']],
+  },
   nothave: { valid: [['abc', 'd']], invalid: [['abc', 'bc']] },
-  gt: { valid: [['10', '9'], ['+3', '2']], invalid: [['9', '9'], ['1800s', '0'], ['x', '1'], ['0x10', '1']] },
-  gte: { valid: [['9', '9'], ['30', '10']], invalid: [['8', '9'], ['', '0']] },
-  lt: { valid: [['-1', '0']], invalid: [['0', '0'], ['a', '1']] },
+  gt: {
+    valid: [
+      ['10', '9'],
+      ['+3', '2'],
+    ],
+    invalid: [
+      ['9', '9'],
+      ['1800s', '0'],
+      ['x', '1'],
+      ['0x10', '1'],
+    ],
+  },
+  gte: {
+    valid: [
+      ['9', '9'],
+      ['30', '10'],
+    ],
+    invalid: [
+      ['8', '9'],
+      ['', '0'],
+    ],
+  },
+  lt: {
+    valid: [['-1', '0']],
+    invalid: [
+      ['0', '0'],
+      ['a', '1'],
+    ],
+  },
   lte: { valid: [['0', '0']], invalid: [['1', '0']] },
   bitmask: {
-    valid: [['644', '644'], ['600', '644'], ['444', '644'], ['0', '644'], ['700', '700'], ['0644', '644']],
-    invalid: [['664', '644'], ['755', '644'], ['1644', '644'], ['4755', '755'], ['777', '700'], ['abc', '644'], ['8', '644']],
+    valid: [
+      ['644', '644'],
+      ['600', '644'],
+      ['444', '644'],
+      ['0', '644'],
+      ['700', '700'],
+      ['0644', '644'],
+    ],
+    invalid: [
+      ['664', '644'],
+      ['755', '644'],
+      ['1644', '644'],
+      ['4755', '755'],
+      ['777', '700'],
+      ['abc', '644'],
+      ['8', '644'],
+    ],
   },
   valid_elements: {
-    valid: [['a,b', 'a,b,c'], ['a', 'a']],
-    invalid: [['a,d', 'a,b,c'], ['', 'a']],
+    valid: [
+      ['a,b', 'a,b,c'],
+      ['a', 'a'],
+    ],
+    invalid: [
+      ['a,d', 'a,b,c'],
+      ['', 'a'],
+    ],
   },
   regex: { valid: [['--x=1', '^--x=\\d+$']], invalid: [['--x=a', '^--x=\\d+$']] },
   has_item: {
-    valid: [['NodeRestriction,PodSecurityPolicy', 'PodSecurityPolicy'], [' a , b ', 'b']],
-    invalid: [['NodeRestrictionX', 'NodeRestriction'], ['', 'a']],
+    valid: [
+      ['NodeRestriction,PodSecurityPolicy', 'PodSecurityPolicy'],
+      [' a , b ', 'b'],
+    ],
+    invalid: [
+      ['NodeRestrictionX', 'NodeRestriction'],
+      ['', 'a'],
+    ],
   },
   nothave_item: {
-    valid: [['AlwaysAdmitX', 'AlwaysAdmit'], ['', 'a']],
+    valid: [
+      ['AlwaysAdmitX', 'AlwaysAdmit'],
+      ['', 'a'],
+    ],
     invalid: [['a,AlwaysAdmit', 'AlwaysAdmit']],
   },
 };

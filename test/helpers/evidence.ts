@@ -30,7 +30,12 @@ export function makeEvidence(
   };
 }
 
-export const file = (mode: string, user = 'root', group = 'root', extra: Partial<FileEvidence> = {}): FileEvidence =>
+export const file = (
+  mode: string,
+  user = 'root',
+  group = 'root',
+  extra: Partial<FileEvidence> = {},
+): FileEvidence =>
   ({
     status: 'present',
     type: 'file',

@@ -10,7 +10,10 @@ export interface CliRun {
 }
 
 /** Runs the built CLI as a user would (a whole process, no shell). */
-export function runCli(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): CliRun {
+export function runCli(
+  args: string[],
+  opts: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): CliRun {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
     input: opts.input,

@@ -52,15 +52,20 @@ describe('profile rke-cis-1.3.0 against the guide', () => {
   it('Pass (Not Applicable) controls are not-applicable with the guide reason; Document and 1.6.x are manual', () => {
     for (const c of profile.controls) {
       const r = c.guide.result;
-      if (r === 'Pass (Not Applicable)') expect(c.check, c.id).toMatchObject({ kind: 'fixed', status: 'not-applicable' });
-      if (r === 'Document' || c.section === '1.6') expect(c.check, c.id).toMatchObject({ kind: 'fixed', status: 'manual' });
+      if (r === 'Pass (Not Applicable)')
+        expect(c.check, c.id).toMatchObject({ kind: 'fixed', status: 'not-applicable' });
+      if (r === 'Document' || c.section === '1.6')
+        expect(c.check, c.id).toMatchObject({ kind: 'fixed', status: 'manual' });
     }
   });
 
   it('1.4.9 and 1.4.10 are automated over both CNI folders', () => {
     for (const id of ['1.4.9', '1.4.10']) {
       const c = profile.controls.find((x) => x.id === id);
-      expect(c?.check).toMatchObject({ target: 'entries', paths: ['/var/lib/cni/networks/k8s-pod-network', '/etc/cni/net.d'] });
+      expect(c?.check).toMatchObject({
+        target: 'entries',
+        paths: ['/var/lib/cni/networks/k8s-pod-network', '/etc/cni/net.d'],
+      });
     }
   });
 
@@ -89,7 +94,16 @@ describe('examples/hardened-node.json reproduces every Result line of the guide'
   });
   it('the scored failures are exactly the guide\'s "Known Scored Control Failures"', () => {
     const failing = report.results.filter((r) => r.scored && r.status === 'fail').map((r) => r.id);
-    expect(failing).toEqual(['1.1.21', '1.3.6', '1.4.11', '1.4.12', '2.1.3', '2.1.9', '2.1.13', '2.1.14']);
+    expect(failing).toEqual([
+      '1.1.21',
+      '1.3.6',
+      '1.4.11',
+      '1.4.12',
+      '2.1.3',
+      '2.1.9',
+      '2.1.13',
+      '2.1.14',
+    ]);
   });
   it('shows what the guide returned for a sample of controls', () => {
     const actual = (id: string) => report.results.find((r) => r.id === id)?.actual;
@@ -103,8 +117,22 @@ describe('examples/hardened-node.json reproduces every Result line of the guide'
 describe('examples/insecure-node.json', () => {
   const report = evaluate(profile, readEvidence('examples/insecure-node.json'));
   it.each([
-    ['1.1.1'], ['1.1.2'], ['1.1.8'], ['1.1.10'], ['1.1.30'], ['1.1.35'], ['1.4.9'], ['1.4.10'], ['1.4.11'],
-    ['1.4.15'], ['1.5.3'], ['1.7.1'], ['1.7.2'], ['1.7.6'], ['1.7.7'], ['2.1.6'],
+    ['1.1.1'],
+    ['1.1.2'],
+    ['1.1.8'],
+    ['1.1.10'],
+    ['1.1.30'],
+    ['1.1.35'],
+    ['1.4.9'],
+    ['1.4.10'],
+    ['1.4.11'],
+    ['1.4.15'],
+    ['1.5.3'],
+    ['1.7.1'],
+    ['1.7.2'],
+    ['1.7.6'],
+    ['1.7.7'],
+    ['2.1.6'],
   ])('%s fails', (id) => {
     expect(report.results.find((r) => r.id === id)?.status).toBe('fail');
   });
@@ -116,10 +144,17 @@ describe('examples/insecure-node.json', () => {
 describe('regex safety', () => {
   it('every regex in the profile runs in bounded time on a 1 MB argument', () => {
     const regexes = profile.controls.flatMap((c) =>
-      'tests' in c.check ? c.check.tests.filter((t) => t.op === 'regex').map((t) => t.value ?? '') : [],
+      'tests' in c.check
+        ? c.check.tests.filter((t) => t.op === 'regex').map((t) => t.value ?? '')
+        : [],
     );
     expect(regexes.length).toBeGreaterThan(0);
-    const inputs = ['a'.repeat(1 << 20), `${'0'.repeat(1 << 20)}x`, ' '.repeat(1 << 20), '=,'.repeat(1 << 19)];
+    const inputs = [
+      'a'.repeat(1 << 20),
+      `${'0'.repeat(1 << 20)}x`,
+      ' '.repeat(1 << 20),
+      '=,'.repeat(1 << 19),
+    ];
     for (const re of regexes) {
       for (const input of inputs) {
         const t0 = process.hrtime.bigint();

@@ -14,14 +14,20 @@ export function fileContent(check: FileContentCheck, ctx: EvalContext): Verdict 
   const expected = describeTest(`${check.path}: ${check.select}`, check.test);
   const f = ctx.evidence.files[check.path];
   if (f === undefined) return errorVerdict(`${check.path} was not collected`, expected);
-  if (f.status === 'absent') return errorVerdict(`${check.path} does not exist on this node`, expected);
-  if (f.status === 'error') return errorVerdict(`${check.path} could not be read: ${f.reason}`, expected);
-  if (f.content === undefined) return errorVerdict(`the content of ${check.path} was not collected`, expected);
+  if (f.status === 'absent')
+    return errorVerdict(`${check.path} does not exist on this node`, expected);
+  if (f.status === 'error')
+    return errorVerdict(`${check.path} could not be read: ${f.reason}`, expected);
+  if (f.content === undefined)
+    return errorVerdict(`the content of ${check.path} was not collected`, expected);
   let doc: unknown;
   try {
     doc = parse(f.content, { maxAliasCount: 100 });
   } catch (e) {
-    return errorVerdict(`${check.path} is not valid YAML: ${(e as Error).message.split('\n')[0] ?? ''}`, expected);
+    return errorVerdict(
+      `${check.path} is not valid YAML: ${(e as Error).message.split('\n')[0] ?? ''}`,
+      expected,
+    );
   }
   const values = select(doc, check.select).map(asText);
   if (values.length === 0) {

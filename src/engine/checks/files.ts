@@ -50,9 +50,11 @@ export function describeFiles(
   bad: readonly Judged[],
   target: 'self' | 'entries',
 ): string {
-  if (target === 'self' && judged.length === 1 && judged[0] !== undefined) return show(judged[0].file);
+  if (target === 'self' && judged.length === 1 && judged[0] !== undefined)
+    return show(judged[0].file);
   if (target === 'self') return judged.map((j) => `${j.path}: ${show(j.file)}`).join(', ');
   if (judged.length === 0) return 'no entries';
-  if (bad.length === 0) return `all ${judged.length} entries: ${[...new Set(judged.map((j) => show(j.file)))].join(', ')}`;
+  if (bad.length === 0)
+    return `all ${judged.length} entries: ${[...new Set(judged.map((j) => show(j.file)))].join(', ')}`;
   return bad.map((j) => `${j.path}: ${show(j.file)}`).join(', ');
 }

@@ -17,11 +17,15 @@ export function k8sObject(check: K8sObjectCheck, ctx: EvalContext): Verdict {
     .join(check.match === 'all' ? ' and ' : ' or ');
   const k8s = ctx.evidence.kubernetes;
   if (k8s === undefined) {
-    return errorVerdict('Kubernetes API objects were not collected (no kubeconfig given)', expected);
+    return errorVerdict(
+      'Kubernetes API objects were not collected (no kubeconfig given)',
+      expected,
+    );
   }
   const res = k8s.resources[check.resource];
   if (res === undefined) return errorVerdict(`${check.resource} were not collected`, expected);
-  if (res.status === 'error') return errorVerdict(`cannot list ${check.resource}: ${res.reason}`, expected);
+  if (res.status === 'error')
+    return errorVerdict(`cannot list ${check.resource}: ${res.reason}`, expected);
   if (res.status === 'not-served') {
     return { status: 'not-applicable', actual: res.reason, expected, reason: res.reason };
   }
