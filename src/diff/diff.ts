@@ -1,4 +1,4 @@
-import { compareIds } from './compare-ids.js';
+import { compareIds } from '../report/formatters/order.js';
 import { diffControls } from './controls.js';
 import { diffEvidence } from './evidence.js';
 import type {
