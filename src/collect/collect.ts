@@ -3,17 +3,19 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { InputError } from '../cli/errors.js';
 import { evidenceRequirements } from '../engine/requirements.js';
-import {
-  EVIDENCE_API_VERSION,
-  EVIDENCE_KIND,
-  type Evidence,
-  type Role,
-} from '../evidence/schema.js';
+import { EVIDENCE_API_VERSION, EVIDENCE_KIND, type Role } from '../evidence/constants.js';
+import type { Evidence } from '../evidence/schema.js';
 import type { Profile } from '../profiles/schema.js';
 import { VERSION } from '../version.js';
 import { DEFAULT_TIMEOUT_MS, DockerClient, dockerEndpoint } from './docker.js';
 import { collectFiles } from './host-files.js';
-import { collectKubernetes, describeSource, findKubeconfig } from './kubernetes.js';
+import {
+  collectKubernetes,
+  describeSource,
+  findKubeconfig,
+  type KubeSource,
+} from './kubernetes.js';
+import { localFs, type NodeFs } from './node-fs.js';
 import { readUnderRoot } from './root-path.js';
 import { detectRoles, ROLE_MARKERS } from './roles.js';
 
@@ -26,6 +28,8 @@ export interface CollectOptions {
   kubeconfig?: string;
   /** Overrides the roles detected from containers. */
   roles?: Role[];
+  /** The node's name (its Kubernetes node name); default its /etc/hostname, else this machine's. */
+  nodeName?: string;
   /** Per request; default 10 s. */
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
@@ -39,44 +43,111 @@ export async function collect(options: CollectOptions): Promise<Evidence> {
   const env = options.env ?? process.env;
   const root = resolve(options.root ?? '/');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const wanted = evidenceRequirements(options.profile);
   const docker = new DockerClient(dockerEndpoint(options.dockerHost, env), timeoutMs);
   const kube = findKubeconfig(options.kubeconfig, env);
+  await checkRoot(root);
+  return collectFrom({
+    profile: options.profile,
+    fs: localFs(root),
+    docker,
+    kubernetes: { source: kube },
+    timeoutMs,
+    ...(options.roles !== undefined ? { roles: options.roles } : {}),
+    ...(options.nodeName !== undefined ? { nodeName: options.nodeName } : {}),
+    // Without a hostname file under the root, the scan is of this machine itself.
+    defaultHostname: hostname(),
+  });
+}
+
+/** Where one node's evidence comes from: its filesystem, its Docker engine, the Kubernetes API. */
+export interface CollectSources {
+  profile: Profile;
+  fs: NodeFs;
+  docker: DockerClient;
+  /**
+   * Where to list the Kubernetes resources the profile names; or, with `note`, not queried for
+   * this node (a cluster scan lists them once for the whole cluster) and why.
+   */
+  kubernetes: { source: KubeSource } | { note: string };
+  timeoutMs: number;
+  /** Overrides the roles detected from containers (`--role`). */
+  roles?: Role[];
+  /**
+   * The roles the node is declared to have (cluster.yml): they apply with those detected, so a
+   * node missing its role's containers has errors for that role's controls, not silence.
+   */
+  declaredRoles?: Role[];
+  /** The node's name; default its /etc/hostname, else `defaultHostname`. */
+  nodeName?: string;
+  /** The hostname when the node has no /etc/hostname (a local scan: this machine's own). */
+  defaultHostname?: string;
+}
+
+/** collect() over any filesystem and Docker engine: the local root or a node over SSH. */
+export async function collectFrom(src: CollectSources): Promise<Evidence> {
+  const wanted = evidenceRequirements(src.profile);
   // The role markers are inspected even when no control names them: they decide which controls apply.
   const containerNames = [
     ...new Set([...wanted.containers, ...Object.values(ROLE_MARKERS)]),
   ].sort();
+  const kube = 'source' in src.kubernetes ? src.kubernetes.source : undefined;
 
-  await checkRoot(root);
   // An endpoint that is not Docker fails the scan before anything else is read.
-  await docker.version();
-  const [containers, files, kubernetes, name] = await Promise.all([
-    docker.inspectAll(containerNames),
-    collectFiles(root, wanted.files),
-    wanted.kubernetes.length > 0
-      ? collectKubernetes(kube, wanted.kubernetes, timeoutMs)
+  await src.docker.version();
+  const [containers, files, kubernetes, ownName] = await Promise.all([
+    src.docker.inspectAll(containerNames),
+    collectFiles(src.fs, wanted.files),
+    kube !== undefined && wanted.kubernetes.length > 0
+      ? collectKubernetes(kube, wanted.kubernetes, src.timeoutMs)
       : undefined,
-    nodeName(root),
+    hostnameOf(src.fs),
   ]);
+  const own = ownName ?? src.defaultHostname;
+  const name = src.nodeName ?? own ?? src.fs.display;
   return {
     apiVersion: EVIDENCE_API_VERSION,
     kind: EVIDENCE_KIND,
-    node: { name, hostname: name },
-    roles: detectRoles(containers, options.roles),
+    node: { name, ...(own !== undefined ? { hostname: own } : {}) },
+    roles:
+      src.declaredRoles !== undefined
+        ? declaredRoles(containers, src.declaredRoles)
+        : detectRoles(containers, src.roles),
     collectedAt: new Date().toISOString(),
     collector: {
       name: 'rkecis',
       version: VERSION,
-      root,
-      dockerHost: docker.endpoint.url,
+      root: src.fs.display,
+      dockerHost: src.docker.endpoint.url,
       kubernetes:
-        kubernetes === undefined
-          ? 'not queried (the profile lists no Kubernetes resources)'
-          : describeSource(kube, kubernetes.server),
+        'note' in src.kubernetes
+          ? src.kubernetes.note
+          : kubernetes === undefined
+            ? 'not queried (the profile lists no Kubernetes resources)'
+            : describeSource(kube as KubeSource, kubernetes.server),
     },
     containers,
     files,
     ...(kubernetes !== undefined ? { kubernetes: kubernetes.evidence } : {}),
+  };
+}
+
+/** Declared roles, with any role the containers show on top (RKE runs a kubelet on every node). */
+export function declaredRoles(
+  containers: Evidence['containers'],
+  roles: readonly Role[],
+): Evidence['roles'] {
+  const seen = detectRoles(containers);
+  const all = (['controlplane', 'etcd', 'worker'] as const).filter(
+    (r) => roles.includes(r) || seen.detected.includes(r),
+  );
+  const extra = seen.detected.filter((r) => !roles.includes(r));
+  return {
+    detected: all,
+    source: 'declared',
+    reason:
+      `declared ${roles.join(', ')} in cluster.yml` +
+      (extra.length > 0 ? `; ${extra.join(', ')} detected too` : '') +
+      `; ${seen.reason ?? ''}`,
   };
 }
 
@@ -88,13 +159,13 @@ async function checkRoot(root: string): Promise<void> {
   }
 }
 
-/** The node's own hostname (its /etc/hostname under the root), else this machine's. */
-async function nodeName(root: string): Promise<string> {
+/** The node's own hostname (its /etc/hostname), when it has a sensible one. */
+async function hostnameOf(fs: NodeFs): Promise<string | undefined> {
   try {
-    const first = (await readUnderRoot(root, '/etc/hostname', 4096)).split('\n')[0]?.trim();
+    const first = (await readUnderRoot(fs, '/etc/hostname', 4096)).split('\n')[0]?.trim();
     if (first !== undefined && /^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/.test(first)) return first;
   } catch {
-    // No hostname file under the root: a scan of the machine itself.
+    // No hostname file under the root.
   }
-  return hostname();
+  return undefined;
 }

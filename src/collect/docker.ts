@@ -8,9 +8,17 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 /** An inspect is a few KB; a version answer less. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-/** Where to send requests: a unix socket path, or host and port for tcp:// (plain HTTP). */
+/**
+ * Where to send requests: a unix socket path, host and port for tcp:// (plain HTTP), or a
+ * connection factory (the node's socket through an SSH stream-local forward, src/ssh/).
+ */
 export type DockerEndpoint =
-  { url: string; socketPath: string } | { url: string; host: string; port: number };
+  | { url: string; socketPath: string }
+  | { url: string; host: string; port: number }
+  | { url: string; connect: DockerConnect };
+
+/** Opens one stream to the engine per request, as http.request's createConnection does. */
+export type DockerConnect = NonNullable<http.ClientRequestArgs['createConnection']>;
 
 /** --docker-host, else DOCKER_HOST, else the default socket; the docker CLI's own order. */
 export function dockerEndpoint(
@@ -48,10 +56,13 @@ export class DockerClient {
   ) {}
 
   private get(path: string): Promise<{ status: number; body: Buffer }> {
+    const e = this.endpoint;
     const target: http.RequestOptions =
-      'socketPath' in this.endpoint
-        ? { socketPath: this.endpoint.socketPath, path }
-        : { host: this.endpoint.host, port: this.endpoint.port, path };
+      'socketPath' in e
+        ? { socketPath: e.socketPath, path }
+        : 'connect' in e
+          ? { createConnection: e.connect, path }
+          : { host: e.host, port: e.port, path };
     // The engine answers unversioned paths with its own API version, so no negotiation is needed.
     return httpGet(
       { ...target, headers: { Host: 'docker', Accept: 'application/json' } },
@@ -160,6 +171,11 @@ function transportProblem(e: unknown): string {
       return 'connection refused (is Docker running? use --docker-host)';
     case 'ETIMEDOUT':
       return `timed out: ${e.message}`;
+    case 'ESSHFORWARD':
+      return e.message;
+    case 'EPIPE':
+    case 'ECONNRESET':
+      return `the connection was closed before a whole answer (${e.code}; is this a Docker socket?)`;
     default:
       // Parser errors (HPE_*) mean whatever answered does not speak HTTP.
       return e.code.startsWith('HPE_')

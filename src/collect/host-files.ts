@@ -1,8 +1,7 @@
-import { constants, type Stats } from 'node:fs';
-import { lstat, open, readdir, readlink, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { posix } from 'node:path';
 import type { EvidenceRequirements } from '../engine/requirements.js';
 import type { FileEvidence, PresentFile } from '../evidence/schema.js';
+import { localFs, type NodeFs, type NodeStat } from './node-fs.js';
 import { parseIdNames } from './passwd.js';
 import { redactYaml } from './redact.js';
 import { readUnderRoot, resolveUnderRoot } from './root-path.js';
@@ -16,37 +15,39 @@ type Names = { users: Map<number, string>; groups: Map<number, string> };
 
 /**
  * Metadata (and, where asked, redacted content) of the host files a profile names, read under
- * `root` with lstat semantics. Reads only; never follows a link out of the root.
+ * `root` with lstat semantics. Reads only; never follows a link out of the root. `root` is a
+ * local folder (`--root`) or a node's filesystem over SFTP.
  */
 export async function collectFiles(
-  root: string,
+  root: string | NodeFs,
   wanted: EvidenceRequirements['files'],
 ): Promise<Record<string, FileEvidence>> {
   if (wanted.length === 0) return {};
+  const fs = typeof root === 'string' ? localFs(root) : root;
   const names: Names = {
-    users: await idNames(root, '/etc/passwd'),
-    groups: await idNames(root, '/etc/group'),
+    users: await idNames(fs, '/etc/passwd'),
+    groups: await idNames(fs, '/etc/group'),
   };
-  const results = await Promise.all(wanted.map((w) => collectFile(root, w, names)));
+  const results = await Promise.all(wanted.map((w) => collectFile(fs, w, names)));
   return Object.fromEntries(wanted.map((w, i) => [w.path, results[i] as FileEvidence]));
 }
 
 async function collectFile(
-  root: string,
+  fs: NodeFs,
   want: EvidenceRequirements['files'][number],
   names: Names,
 ): Promise<FileEvidence> {
   let real: string;
-  let st: Stats;
+  let st: NodeStat;
   try {
-    real = await resolveUnderRoot(root, want.path);
-    st = await lstat(real);
+    real = await resolveUnderRoot(fs, want.path);
+    st = await fs.lstat(real);
   } catch (e) {
     return failure(want.path, e);
   }
-  const file = await describe(real, st, names);
+  const file = await describe(fs, real, st, names);
   if (want.entries && file.type === 'directory') {
-    const listed = await listEntries(real, want.path, names);
+    const listed = await listEntries(fs, real, want.path, names);
     if ('reason' in listed) return { status: 'error', reason: listed.reason };
     file.entries = listed.entries;
   }
@@ -60,36 +61,42 @@ async function collectFile(
         reason: `${want.path} is ${what}, not a regular file; its content was not read`,
       };
     }
-    const content = await readContent(real, st);
+    const content = await readContent(fs, real, st);
     if ('problem' in content) return { status: 'error', reason: `${want.path} ${content.problem}` };
     file.content = content.content;
   }
   return file;
 }
 
-async function describe(real: string, st: Stats, names: Names): Promise<PresentFile> {
+async function describe(
+  fs: NodeFs,
+  real: string,
+  st: NodeStat,
+  names: Names,
+): Promise<PresentFile> {
   const file: PresentFile = {
     status: 'present',
-    type: fileType(st),
+    type: st.type,
     // As `stat -c %a` prints it: permission, setuid/setgid and sticky bits, in octal.
-    mode: (st.mode & 0o7777).toString(8),
+    mode: st.perm.toString(8),
     uid: st.uid,
     gid: st.gid,
     user: names.users.get(st.uid) ?? String(st.uid),
     group: names.groups.get(st.gid) ?? String(st.gid),
   };
-  if (file.type === 'symlink') file.target = await readlink(real).catch(() => '');
+  if (file.type === 'symlink') file.target = await fs.readlink(real).catch(() => '');
   return file;
 }
 
 async function listEntries(
+  fs: NodeFs,
   real: string,
   nodePath: string,
   names: Names,
 ): Promise<{ entries: Record<string, FileEvidence> } | { reason: string }> {
   let list: string[];
   try {
-    list = await readdir(real);
+    list = await fs.readdir(real);
   } catch (e) {
     return { reason: reasonOf(nodePath, e) };
   }
@@ -100,7 +107,8 @@ async function listEntries(
   const described = await Promise.all(
     list.map(async (name): Promise<FileEvidence> => {
       try {
-        return await describe(join(real, name), await lstat(join(real, name)), names);
+        const path = posix.join(real, name);
+        return await describe(fs, path, await fs.lstat(path), names);
       } catch (e) {
         return failure(`${nodePath}/${name}`, e);
       }
@@ -110,53 +118,34 @@ async function listEntries(
 }
 
 /**
- * Opens without following a link (a link swapped in after lstat is refused) and without
- * touching the access time where the kernel allows it; re-checks type and size on the open file.
+ * The file's redacted text. The filesystem opens it without following a link (a link swapped in
+ * after lstat is refused, or over SFTP noticed) and re-checks its type and size on the open file.
  */
 async function readContent(
+  fs: NodeFs,
   real: string,
-  st: Stats,
+  st: NodeStat,
 ): Promise<{ content: string } | { problem: string }> {
   if (st.size > MAX_CONTENT_BYTES) return { problem: `is larger than ${MAX_CONTENT_BYTES} bytes` };
-  const flags = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
-  let fh: FileHandle;
+  let data: Buffer;
   try {
-    // O_NOATIME is refused (EPERM) unless we own the file or hold CAP_FOWNER; then do without.
-    fh = await open(real, flags | constants.O_NOATIME).catch(() => open(real, flags));
+    data = await fs.readFile(real, MAX_CONTENT_BYTES, st);
   } catch (e) {
-    return { problem: `could not be read (${codeOf(e)})` };
+    const code = codeOf(e);
+    if (code === 'ECHANGED') return { problem: 'changed while being read' };
+    if (code === 'EFBIG') return { problem: `is larger than ${MAX_CONTENT_BYTES} bytes` };
+    return { problem: `could not be read (${code})` };
   }
-  try {
-    const now = await fh.stat();
-    if (!now.isFile()) return { problem: 'changed while being read' };
-    if (now.size > MAX_CONTENT_BYTES)
-      return { problem: `is larger than ${MAX_CONTENT_BYTES} bytes` };
-    const text = (await fh.readFile()).toString('utf8');
-    return redactYaml(text);
-  } catch (e) {
-    return { problem: `could not be read (${codeOf(e)})` };
-  } finally {
-    await fh.close();
-  }
+  return redactYaml(data.toString('utf8'));
 }
 
 /** The node's id -> name table; empty (so ids print as numbers) when the file is missing or unreadable. */
-async function idNames(root: string, nodePath: string): Promise<Map<number, string>> {
+async function idNames(fs: NodeFs, nodePath: string): Promise<Map<number, string>> {
   try {
-    return parseIdNames(await readUnderRoot(root, nodePath, MAX_CONTENT_BYTES * 16));
+    return parseIdNames(await readUnderRoot(fs, nodePath, MAX_CONTENT_BYTES * 16));
   } catch {
     return new Map();
   }
-}
-
-function fileType(st: Stats): PresentFile['type'] {
-  if (st.isFile()) return 'file';
-  if (st.isDirectory()) return 'directory';
-  if (st.isSymbolicLink()) return 'symlink';
-  if (st.isSocket()) return 'socket';
-  if (st.isFIFO()) return 'fifo';
-  if (st.isBlockDevice() || st.isCharacterDevice()) return 'device';
-  return 'other';
 }
 
 function failure(nodePath: string, e: unknown): FileEvidence {

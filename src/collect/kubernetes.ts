@@ -3,10 +3,10 @@ import type http from 'node:http';
 import type https from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { InputError } from '../cli/errors.js';
 import type { Evidence, ResourceEvidence } from '../evidence/schema.js';
 import { HttpGetError, httpGet, parseJson } from './http-get.js';
+import { readSimpleKubeconfig, type KubeAccess } from './kubeconfig-lite.js';
 
 type KubernetesEvidence = NonNullable<Evidence['kubernetes']>;
 
@@ -101,9 +101,17 @@ export async function collectKubernetes(
   };
 }
 
-async function loadKubeConfig(source: Exclude<KubeSource, { kind: 'none' }>): Promise<KubeConfig> {
+async function loadKubeConfig(source: Exclude<KubeSource, { kind: 'none' }>): Promise<KubeAccess> {
+  if (source.kind === 'kubeconfig') {
+    // RKE's kubeconfig (a client certificate or a token) is read without the client.
+    const simple = readSimpleKubeconfig(
+      source.from === 'KUBECONFIG' ? (process.env.KUBECONFIG ?? '') : source.path,
+      source.from,
+    );
+    if (simple !== undefined) return simple;
+  }
   // Loaded only when a cluster is queried: the client takes about a second to import.
-  const { KubeConfig } = await import('@kubernetes/client-node');
+  const { KubeConfig } = await import('./kube-client.js');
   const kc = new KubeConfig();
   try {
     if (source.kind === 'in-cluster') kc.loadFromCluster();
@@ -112,8 +120,13 @@ async function loadKubeConfig(source: Exclude<KubeSource, { kind: 'none' }>): Pr
     else kc.loadFromFile(source.path);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
+    // A TypeError is the client tripping over a file with no clusters, users or contexts.
     const what =
-      err.code === 'ENOENT' ? 'no such file' : (err.message.split('\n')[0] ?? 'cannot be read');
+      err.code === 'ENOENT'
+        ? 'no such file'
+        : e instanceof TypeError
+          ? 'not a kubeconfig (no clusters, users and contexts)'
+          : (err.message.split('\n')[0] ?? 'cannot be read');
     const name =
       source.kind === 'in-cluster' ? 'in-cluster service account' : `${source.from} ${source.path}`;
     throw new InputError(`${name}: ${what}`);
@@ -125,13 +138,15 @@ type Answer = { status: number; data: unknown } | { problem: string };
 
 /** One GET with the kubeconfig's TLS and credentials (which stay in the request headers). */
 async function apiGet(
-  kc: KubeConfig,
+  kc: KubeAccess,
   server: string,
   path: string,
   timeoutMs: number,
 ): Promise<Answer> {
   let url: URL;
   const opts: https.RequestOptions = {};
+  const plugin = credentialPlugin(kc);
+  if (plugin !== undefined) return { problem: plugin };
   try {
     url = new URL(server.replace(/\/+$/, '') + path);
     await kc.applyToHTTPSOptions(opts);
@@ -140,6 +155,51 @@ async function apiGet(
       problem: `cannot use the kubeconfig's credentials or TLS settings: ${(e as Error).message.split('\n')[0] ?? ''}`,
     };
   }
+  // A server (or whatever answers in its place) may quote the credentials back: never keep them.
+  const hide = hider(opts);
+  const answer = await send(url, opts, server, timeoutMs);
+  return 'problem' in answer
+    ? { problem: hide(answer.problem) }
+    : { status: answer.status, data: parseJson(Buffer.from(hide(answer.body.toString('utf8')))) };
+}
+
+/**
+ * Why the kubeconfig's user cannot be used, if it gets its credentials from an exec plugin or an
+ * auth provider: those run a command (the gcp and azure providers through a shell) or call other
+ * services, and rkecis runs nothing on a kubeconfig's say-so.
+ */
+function credentialPlugin(kc: KubeAccess): string | undefined {
+  const user = kc.getCurrentUser();
+  if (user === null) return undefined;
+  // The client types both as any: whatever a kubeconfig holds there.
+  const exec = user.exec as unknown;
+  const provider = user.authProvider as { name?: unknown } | null | undefined;
+  const how =
+    exec !== undefined && exec !== null
+      ? 'an exec credential plugin'
+      : provider !== undefined && provider !== null
+        ? `the ${typeof provider.name === 'string' ? provider.name : ''} auth provider`
+        : undefined;
+  if (how === undefined) return undefined;
+  return `the kubeconfig's user ${user.name} gets its credentials from ${how}, which would run a command; rkecis runs none: give it a kubeconfig with a token or a client certificate`;
+}
+
+/** Replaces the request's credentials (bearer token, basic-auth password) wherever they appear. */
+function hider(opts: https.RequestOptions): (text: string) => string {
+  const auth = (opts.headers as http.OutgoingHttpHeaders | undefined)?.Authorization;
+  const secrets = [
+    typeof auth === 'string' ? auth.replace(/^(Bearer|Basic)\s+/i, '') : undefined,
+    typeof opts.auth === 'string' ? opts.auth.slice(opts.auth.indexOf(':') + 1) : undefined,
+  ].filter((x): x is string => x !== undefined && x.length >= 6);
+  return (text) => secrets.reduce((t, secret) => t.split(secret).join('<redacted>'), text);
+}
+
+async function send(
+  url: URL,
+  opts: https.RequestOptions,
+  server: string,
+  timeoutMs: number,
+): Promise<{ status: number; body: Buffer } | { problem: string }> {
   try {
     const res = await httpGet(
       {
@@ -156,7 +216,7 @@ async function apiGet(
       },
       { timeoutMs, maxBytes: MAX_LIST_BYTES, tls: url.protocol === 'https:' },
     );
-    return { status: res.status, data: parseJson(res.body) };
+    return { status: res.status, body: res.body };
   } catch (e) {
     if (e instanceof HttpGetError && e.code === 'ETIMEDOUT')
       return { problem: `${server} timed out (${e.message})` };

@@ -1,5 +1,6 @@
 import { InputError } from '../cli/errors.js';
-import { ROLES, type ContainerEvidence, type Evidence, type Role } from '../evidence/schema.js';
+import { ROLES, type Role } from '../evidence/constants.js';
+import type { ContainerEvidence, Evidence } from '../evidence/schema.js';
 
 /**
  * The container that marks each RKE role on a node. RKE also runs kubelet and kube-proxy on

@@ -1,9 +1,10 @@
-import { constants } from 'node:fs';
-import { lstat, open, readlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { posix } from 'node:path';
+import { fsError, localFs, type NodeFs } from './node-fs.js';
 
 /** Linux gives up after 40 links (ELOOP); so do we. */
 const MAX_LINKS = 40;
+
+const fsOf = (root: string | NodeFs): NodeFs => (typeof root === 'string' ? localFs(root) : root);
 
 /**
  * Maps a node path to the scanner's path under `root`, as if chrooted there: symlinks on the way
@@ -11,13 +12,15 @@ const MAX_LINKS = 40;
  * root), so a link can never lead out of the root to the scanner's own files. The last
  * component is followed only with `followLast`: evidence reports a link as a link.
  *
+ * `root` is a local folder, or any NodeFs (SFTP: the node's own "/").
  * Throws the lstat/readlink error (ENOENT, ENOTDIR, EACCES...) or an ELOOP error.
  */
 export async function resolveUnderRoot(
-  root: string,
+  root: string | NodeFs,
   nodePath: string,
   followLast = false,
 ): Promise<string> {
+  const fs = fsOf(root);
   const pending = nodePath.split('/').filter((c) => c !== '' && c !== '.');
   const done: string[] = [];
   let links = 0;
@@ -27,49 +30,43 @@ export async function resolveUnderRoot(
       done.pop();
       continue;
     }
-    const here = join(root, ...done, part);
+    const here = posix.join(fs.root, ...done, part);
     if (pending.length === 0 && !followLast) {
       done.push(part);
       break;
     }
-    const st = await lstat(here);
-    if (!st.isSymbolicLink()) {
+    const st = await fs.lstat(here);
+    if (st.type !== 'symlink') {
       done.push(part);
       continue;
     }
     if (++links > MAX_LINKS) {
-      throw Object.assign(new Error(`too many levels of symbolic links at ${nodePath}`), {
-        code: 'ELOOP',
-      });
+      throw fsError('ELOOP', `too many levels of symbolic links at ${nodePath}`);
     }
-    const target = await readlink(here);
+    const target = await fs.readlink(here);
     if (target.startsWith('/')) done.length = 0;
     pending.unshift(...target.split('/').filter((c) => c !== '' && c !== '.'));
   }
-  return join(root, ...done);
+  return posix.join(fs.root, ...done);
 }
 
 /**
  * Reads a small regular file of the node (its /etc/passwd, /etc/hostname), following links
- * inside the root only. O_NOFOLLOW refuses a link swapped in after resolution.
+ * inside the root only. Locally, O_NOFOLLOW refuses a link swapped in after resolution.
  */
 export async function readUnderRoot(
-  root: string,
+  root: string | NodeFs,
   nodePath: string,
   maxBytes: number,
 ): Promise<string> {
-  const real = await resolveUnderRoot(root, nodePath, true);
-  const fh = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  const fs = fsOf(root);
+  const real = await resolveUnderRoot(fs, nodePath, true);
   try {
-    const st = await fh.stat();
-    if (!st.isFile())
-      throw Object.assign(new Error(`${nodePath} is not a regular file`), { code: 'EINVAL' });
-    if (st.size > maxBytes)
-      throw Object.assign(new Error(`${nodePath} is larger than ${maxBytes} bytes`), {
-        code: 'EFBIG',
-      });
-    return (await fh.readFile()).toString('utf8');
-  } finally {
-    await fh.close();
+    return (await fs.readFile(real, maxBytes)).toString('utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ECHANGED') throw fsError('EINVAL', `${nodePath} is not a regular file`);
+    if (code === 'EFBIG') throw fsError('EFBIG', `${nodePath} is larger than ${maxBytes} bytes`);
+    throw e;
   }
 }

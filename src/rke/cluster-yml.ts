@@ -103,10 +103,24 @@ const servicesSchema = z
   })
   .nullish();
 
+/** RKE reads `port` as a string ("22"); YAML writers often give a number. */
+const sshPort = z
+  .union([z.string(), z.number()])
+  .transform((v) => String(v))
+  .refine((v) => /^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535, {
+    error: 'port must be a TCP port number (1-65535)',
+  });
+
 const nodeSchema = z.looseObject({
   address: z.string({ error: 'a node needs an address' }).min(1, 'a node needs an address'),
   internal_address: z.string().nullish(),
   hostname_override: z.string().nullish(),
+  // How RKE (and `rkecis cluster`) reach the node over SSH.
+  port: sshPort.nullish(),
+  user: z.string().nullish(),
+  ssh_key: z.string().nullish(),
+  ssh_key_path: z.string().nullish(),
+  docker_socket: z.string().nullish(),
   role: z
     .array(
       z.enum(ROLES, {
@@ -133,6 +147,8 @@ export const clusterYmlSchema = z.looseObject(
     services: servicesSchema,
     kubernetes_version: z.string().nullish(),
     cluster_name: z.string().nullish(),
+    ssh_key_path: z.string().nullish(),
+    ssh_agent_auth: z.boolean().nullish(),
     prefix_path: z.string().nullish(),
     authorization: z.looseObject({ mode: z.enum(['rbac', 'none']).nullish() }).nullish(),
     cloud_provider: z.looseObject({ name: z.string().nullish() }).nullish(),
@@ -155,11 +171,21 @@ export interface LoadedCluster {
   at: (path: (string | number)[]) => string;
 }
 
-/** Checks what RKE itself refuses, and that rkecis has defaults for the version. */
-export function checkCluster(config: ClusterYml, at: LoadedCluster['at']): string {
+/** The name RKE gives a node (its Kubernetes node name): hostname_override, else address. */
+export const nodeName = (n: ClusterNode): string => n.hostname_override ?? n.address;
+
+/**
+ * Checks what RKE itself refuses, and (with `versionDefaults`, for plan and remediate) that
+ * rkecis has RKE defaults for the Kubernetes version.
+ */
+export function checkCluster(
+  config: ClusterYml,
+  at: LoadedCluster['at'],
+  versionDefaults = true,
+): string {
   const version = config.kubernetes_version ?? DEFAULT_KUBERNETES_VERSION;
   const hint = `rkecis has RKE ${RKE_VERSION} defaults for Kubernetes ${KUBERNETES_MINOR} only (kubernetes_version v1.11.x-rancherN-N)`;
-  if (!SUPPORTED_VERSION.test(version)) {
+  if (versionDefaults && !SUPPORTED_VERSION.test(version)) {
     throw new InputError(
       `${at(['kubernetes_version'])}: no defaults for kubernetes_version ${JSON.stringify(version)}: ${hint}`,
     );
@@ -168,6 +194,7 @@ export function checkCluster(config: ClusterYml, at: LoadedCluster['at']): strin
   const image = config.system_images?.kubernetes;
   const tag = image?.split(':').at(-1);
   if (
+    versionDefaults &&
     image != null &&
     tag !== undefined &&
     tag !== image &&
@@ -180,7 +207,7 @@ export function checkCluster(config: ClusterYml, at: LoadedCluster['at']): strin
   }
   const seen = new Map<string, number>();
   config.nodes.forEach((n, i) => {
-    const name = n.hostname_override ?? n.address;
+    const name = nodeName(n);
     const first = seen.get(name);
     if (first !== undefined) {
       throw new InputError(
@@ -206,8 +233,11 @@ export function checkCluster(config: ClusterYml, at: LoadedCluster['at']): strin
   return version;
 }
 
-/** Reads and validates an RKE cluster.yml; every problem is one InputError naming file:line:col. */
-export function loadClusterYml(file: string): LoadedCluster {
+/**
+ * Reads and validates an RKE cluster.yml; every problem is one InputError naming file:line:col.
+ * `versionDefaults: false` (a scan of a running cluster) accepts any kubernetes_version.
+ */
+export function loadClusterYml(file: string, { versionDefaults = true } = {}): LoadedCluster {
   let loaded: ReturnType<typeof loadYamlFile<typeof clusterYmlSchema>>;
   try {
     loaded = loadYamlFile(file, clusterYmlSchema);
@@ -217,6 +247,6 @@ export function loadClusterYml(file: string): LoadedCluster {
     }
     throw e;
   }
-  const kubernetesVersion = checkCluster(loaded.data, loaded.at);
+  const kubernetesVersion = checkCluster(loaded.data, loaded.at, versionDefaults);
   return { file, config: loaded.data, kubernetesVersion, at: loaded.at };
 }

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import type { Evidence } from '../evidence/schema.js';
 import type { NodeReport } from '../report/types.js';
-import { saveScan } from './history.js';
-import { withStore } from './open.js';
 
 /** The options of commands that can save what they report (evaluate, scan, later cluster). */
 export interface SaveOptions {
@@ -19,6 +17,7 @@ interface PendingSave {
   store: string | undefined;
   report: NodeReport;
   evidence: Evidence;
+  cluster?: string;
 }
 
 // Formatting is synchronous, saving is not (PostgreSQL): evaluation queues the scan and a
@@ -36,18 +35,38 @@ export function addSaveOptions(cmd: Command): Command {
     .hook('postAction', flushSaves);
 }
 
-/** Queues a node scan for saving when --save or --store was given. */
-export function queueSave(opts: SaveOptions, report: NodeReport, evidence: Evidence): void {
+/** Queues a node scan for saving when --save or --store was given; `cluster` when it was part of a cluster scan. */
+export function queueSave(
+  opts: SaveOptions,
+  report: NodeReport,
+  evidence: Evidence,
+  cluster?: string,
+): void {
   if (opts.save !== true && opts.store === undefined) return;
-  pending.push({ store: opts.store, report, evidence });
+  pending.push({
+    store: opts.store,
+    report,
+    evidence,
+    ...(cluster !== undefined ? { cluster } : {}),
+  });
 }
 
 /** Writes the queued scans; a store that cannot be opened or written is an InputError (exit 2). */
 export async function flushSaves(): Promise<void> {
+  if (pending.length === 0) return;
+  // Loaded only when something is saved: a scan without --save never loads a store.
+  const [{ saveScan }, { withStore }] = await Promise.all([
+    import('./history.js'),
+    import('./open.js'),
+  ]);
   for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
-    const { report, evidence } = next;
+    const { report, evidence, cluster } = next;
     await withStore(next.store, { create: true }, async (store) => {
-      const rec = await saveScan(store, { report, evidence });
+      const rec = await saveScan(store, {
+        report,
+        evidence,
+        ...(cluster !== undefined ? { cluster } : {}),
+      });
       process.stderr.write(
         `rkecis: saved scan ${rec.id} (node ${rec.node ?? ''}) to ${store.display}\n`,
       );

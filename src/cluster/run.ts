@@ -1,0 +1,339 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { EXIT, InputError } from '../cli/errors.js';
+import {
+  parseExtraOutputs,
+  runDate,
+  wantColour,
+  type ReportOptions,
+} from '../cli/report-output.js';
+import { writeFilesAtomic, type PendingFile } from '../cli/write-files.js';
+import { declaredRoles } from '../collect/collect.js';
+import {
+  collectKubernetes,
+  describeSource,
+  findKubeconfig,
+  type KubeSource,
+} from '../collect/kubernetes.js';
+import { parseKnownHosts, type KnownHosts } from '../collect/ssh/known-hosts.js';
+import { evaluate } from '../engine/evaluate.js';
+import { evidenceRequirements } from '../engine/requirements.js';
+import type { Evidence, Role } from '../evidence/schema.js';
+import { openProfile } from '../profiles/open.js';
+import type { Profile } from '../profiles/schema.js';
+import { colours, plain } from '../report/formatters/colors.js';
+import { loadClusterFormatter } from '../report/formatters/cluster-names.js';
+import type { ClusterReport, NodeReport } from '../report/types.js';
+import { loadClusterYml, nodeName, type LoadedCluster } from '../rke/cluster-yml.js';
+import { queueSave } from '../store/save.js';
+import { VERSION } from '../version.js';
+import { applyWaivers } from '../waivers/apply.js';
+import { loadWaivers, type LoadedWaivers } from '../waivers/load.js';
+import { bundleFiles, bundleLabel, readBundles } from './bundles.js';
+import {
+  evaluateClusterScope,
+  kubernetesQuality,
+  type KubernetesEvidence,
+} from './cluster-scope.js';
+import { clusterNotCompliant, createClusterMerger, nameList, type ClusterMerger } from './merge.js';
+import { scanNodes } from './ssh-scan.js';
+import { nodeTargets } from './targets.js';
+
+export interface ClusterCliOptions extends ReportOptions {
+  config?: string;
+  bundles?: string;
+  concurrency: string;
+  timeout: string;
+  nodeTimeout: string;
+  knownHosts?: string;
+  insecureIgnoreHostKey?: boolean;
+  kubeconfig?: string;
+  clusterName?: string;
+  allowPartial?: boolean;
+}
+
+function seconds(flag: string, text: string, max: number): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0 || n > max) {
+    throw new InputError(
+      `${flag} ${JSON.stringify(text)}: expected a number of seconds between 0 and ${max}`,
+    );
+  }
+  return n * 1000;
+}
+
+function count(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) {
+    throw new InputError(`${flag} ${JSON.stringify(text)}: expected a whole number from 1 to 1000`);
+  }
+  return n;
+}
+
+const home = (env: NodeJS.ProcessEnv): string =>
+  env.HOME !== undefined && env.HOME !== '' ? env.HOME : homedir();
+
+/** known_hosts, read once; a missing file is bad input (every node would be refused). */
+export function loadKnownHosts(flag: string | undefined, env: NodeJS.ProcessEnv): KnownHosts {
+  const file = flag ?? join(home(env), '.ssh', 'known_hosts');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(
+      `${flag !== undefined ? '--known-hosts ' : 'known_hosts '}${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}; ` +
+        "the nodes' host keys are checked against it (ssh-keyscan them after checking their fingerprints, or pass --insecure-ignore-host-key)",
+    );
+  }
+  return parseKnownHosts(text, file);
+}
+
+/** Where the cluster-scoped controls' Kubernetes objects come from in an SSH scan. */
+function kubeSourceFor(
+  opts: ClusterCliOptions,
+  cluster: LoadedCluster | undefined,
+  env: NodeJS.ProcessEnv,
+): KubeSource {
+  if (opts.kubeconfig !== undefined) return findKubeconfig(opts.kubeconfig, env);
+  if (cluster !== undefined) {
+    // `rke up` writes kube_config_<cluster file> beside the cluster file.
+    const beside = join(dirname(cluster.file), `kube_config_${basename(cluster.file)}`);
+    if (existsSync(beside)) return { kind: 'kubeconfig', path: beside, from: '--kubeconfig' };
+  }
+  return findKubeconfig(undefined, env);
+}
+
+interface Run {
+  profile: Profile;
+  waivers: LoadedWaivers | undefined;
+  today: string;
+  generatedAt: string | undefined;
+  merger: ClusterMerger;
+  clusterName: string;
+  opts: ClusterCliOptions;
+}
+
+/** Evaluates one node, applies the waivers, merges it, and queues it for --save. */
+function addNode(run: Run, evidence: Evidence, source: string): NodeReport {
+  let report: NodeReport = {
+    rkecisVersion: VERSION,
+    ...(run.generatedAt !== undefined ? { generatedAt: run.generatedAt } : {}),
+    ...evaluate(run.profile, evidence),
+  };
+  if (run.waivers !== undefined) report = applyWaivers(report, run.waivers, run.today);
+  run.merger.add(report, source);
+  queueSave(run.opts, report, evidence, run.clusterName);
+  return report;
+}
+
+function progress(done: number, total: number, text: string): void {
+  if (process.stderr.isTTY) process.stderr.write(`rkecis: [${done}/${total}] ${text}\n`);
+}
+
+/** Runs `rkecis cluster` and returns its exit code (README: Whole clusters). */
+export async function runCluster(opts: ClusterCliOptions): Promise<number> {
+  const env = process.env;
+  if (opts.config === undefined && opts.bundles === undefined) {
+    throw new InputError(
+      'rkecis cluster needs --config cluster.yml (scan the nodes over SSH) or --bundles DIR (merge node bundles)',
+    );
+  }
+  // Everything the user gave is checked before any node is contacted.
+  const extra = parseExtraOutputs(opts.out ?? [], opts.output);
+  const waivers = opts.waivers !== undefined ? loadWaivers(opts.waivers) : undefined;
+  const profile = await openProfile(opts.profile);
+  const timeoutMs = seconds('--timeout', opts.timeout, 3600);
+  const nodeTimeoutMs = seconds('--node-timeout', opts.nodeTimeout, 86_400);
+  const concurrency = count('--concurrency', opts.concurrency);
+  const cluster =
+    opts.config !== undefined ? loadClusterYml(opts.config, { versionDefaults: false }) : undefined;
+  const sourcePath = resolve(opts.bundles ?? (opts.config as string));
+  const clusterName =
+    opts.clusterName ??
+    cluster?.config.cluster_name ??
+    (cluster !== undefined
+      ? basename(cluster.file, extname(cluster.file))
+      : basename(resolve(opts.bundles as string)));
+  const now = runDate(env);
+  const run: Run = {
+    profile,
+    waivers,
+    today: now.toISOString().slice(0, 10),
+    generatedAt: opts.timestamp !== false ? now.toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined,
+    merger: createClusterMerger({ profile }),
+    clusterName,
+    opts,
+  };
+  const wantKube = evidenceRequirements(profile).kubernetes;
+
+  let clusterKube: KubernetesEvidence | undefined;
+  let clusterKubeFrom: string;
+  let clusterKubeAt: string | undefined;
+  if (opts.bundles !== undefined) {
+    const declared = new Map<string, Role[]>(
+      (cluster?.config.nodes ?? []).map((n) => [nodeName(n), n.role]),
+    );
+    const files = bundleFiles(opts.bundles);
+    const seen = new Map<string, string>();
+    let best: { k: KubernetesEvidence; quality: number; at: string; from: string } | undefined;
+    let done = 0;
+    for (const b of readBundles(files)) {
+      done++;
+      if ('problem' in b) {
+        run.merger.notScanned({
+          name: bundleLabel(b.file),
+          roles: [],
+          source: b.file,
+          reason: b.problem,
+        });
+        progress(done, files.length, `${b.file}: NOT merged: ${b.problem}`);
+        continue;
+      }
+      let ev = b.evidence;
+      const first = seen.get(ev.node.name);
+      if (first !== undefined) {
+        throw new InputError(
+          `${b.file}: node ${ev.node.name} already has a bundle (${first}); keep one bundle per node`,
+        );
+      }
+      seen.set(ev.node.name, b.file);
+      const roles = declared.get(ev.node.name);
+      if (roles !== undefined) ev = { ...ev, roles: declaredRoles(ev.containers, roles) };
+      const quality = kubernetesQuality(ev.kubernetes);
+      const at = ev.collectedAt ?? '';
+      if (
+        ev.kubernetes !== undefined &&
+        (best === undefined || quality > best.quality || (quality === best.quality && at > best.at))
+      ) {
+        best = { k: ev.kubernetes, quality, at, from: `bundle ${b.file} (node ${ev.node.name})` };
+      }
+      addNode(run, ev, b.file);
+      progress(done, files.length, `${ev.node.name}: merged from ${b.file}`);
+    }
+    if (opts.kubeconfig !== undefined && wantKube.length > 0) {
+      const source = findKubeconfig(opts.kubeconfig, env);
+      const got = await collectKubernetes(source, wantKube, timeoutMs);
+      clusterKube = got.evidence;
+      clusterKubeFrom = describeSource(source, got.server);
+      clusterKubeAt = new Date().toISOString();
+    } else {
+      clusterKube = best?.k;
+      clusterKubeFrom = best?.from ?? 'none of the bundles holds Kubernetes objects';
+      clusterKubeAt = best?.at !== '' ? best?.at : undefined;
+    }
+  } else {
+    const loaded = cluster as LoadedCluster;
+    const targets = nodeTargets(loaded, env);
+    const hostKeys = {
+      knownHosts:
+        opts.insecureIgnoreHostKey === true ? undefined : loadKnownHosts(opts.knownHosts, env),
+    };
+    if (wantKube.length > 0) {
+      const source = kubeSourceFor(opts, loaded, env);
+      const got = await collectKubernetes(source, wantKube, timeoutMs);
+      clusterKube = got.evidence;
+      clusterKubeFrom = describeSource(source, got.server);
+    } else {
+      clusterKubeFrom = 'not queried (the profile lists no Kubernetes resources)';
+    }
+    clusterKubeAt = new Date().toISOString();
+    let done = 0;
+    const total = targets.length;
+    await scanNodes(
+      targets,
+      {
+        profile,
+        hostKeys,
+        concurrency,
+        timeoutMs,
+        nodeTimeoutMs,
+        kubernetesNote: `listed once for the cluster: ${clusterKubeFrom}`,
+      },
+      (outcome) => {
+        done++;
+        const { target } = outcome;
+        const where = `${target.ssh.host}:${target.ssh.port}`;
+        if ('reason' in outcome) {
+          run.merger.notScanned({
+            name: target.name,
+            roles: target.roles,
+            source: where,
+            reason: outcome.reason,
+          });
+          progress(done, total, `${target.name}: NOT scanned: ${outcome.reason}`);
+          return;
+        }
+        // Each node's own report carries the cluster's objects, as `rkecis scan --kubeconfig` would.
+        const ev: Evidence =
+          clusterKube !== undefined
+            ? { ...outcome.evidence, kubernetes: clusterKube }
+            : outcome.evidence;
+        const report = addNode(run, ev, where);
+        progress(
+          done,
+          total,
+          `${target.name}: scanned (${report.node.roles.join(', ') || 'no role'}): ${report.summary.fail} fail, ${report.summary.error} error`,
+        );
+      },
+    );
+  }
+
+  let scope = evaluateClusterScope(profile, clusterName, clusterKube, clusterKubeAt);
+  if (waivers !== undefined) scope = applyWaivers(scope, waivers, run.today);
+  run.merger.addCluster(scope, clusterKubeFrom);
+
+  const report = run.merger.finish({
+    cluster: { name: clusterName, source: sourcePath },
+    ...(cluster !== undefined
+      ? {
+          expected: {
+            from: cluster.file,
+            nodes: cluster.config.nodes.map((n) => ({
+              name: nodeName(n),
+              roles: n.role,
+              source: `${n.address}:${n.port ?? 22}`,
+            })),
+          },
+        }
+      : {}),
+    rkecisVersion: VERSION,
+    ...(run.generatedAt !== undefined ? { generatedAt: run.generatedAt } : {}),
+  });
+  await writeReport(report, opts, extra);
+
+  const cov = report.coverage;
+  if (!cov.complete) {
+    process.stderr.write(
+      `rkecis: ${cov.notScanned.length} of ${cov.expected} nodes not scanned: ${nameList(
+        cov.notScanned.map((n) => n.name),
+        cov.notScanned.length,
+        10,
+      )}; the report is partial${opts.allowPartial === true ? ' (--allow-partial)' : ' (exit 1; --allow-partial judges the nodes reached)'}\n`,
+    );
+  }
+  if (!cov.complete && opts.allowPartial !== true) return EXIT.notCompliant;
+  return clusterNotCompliant(report) ? EXIT.notCompliant : EXIT.compliant;
+}
+
+const withNewline = (text: string): string => (text.endsWith('\n') ? text : `${text}\n`);
+
+async function writeReport(
+  report: ClusterReport,
+  opts: ClusterCliOptions,
+  extra: ReturnType<typeof parseExtraOutputs>,
+): Promise<void> {
+  const toStdout = opts.output === undefined || opts.output === '-';
+  const paint = wantColour(process.stdout, opts.output) ? colours : plain;
+  const verbose = opts.verbose === true;
+  const main = withNewline((await loadClusterFormatter(opts.format))(report, { paint, verbose }));
+  const files: PendingFile[] = [];
+  for (const o of extra) {
+    const format = await loadClusterFormatter(o.format);
+    files.push({ path: o.path, text: withNewline(format(report, { paint: plain, verbose })) });
+  }
+  if (!toStdout && opts.output !== undefined) files.unshift({ path: opts.output, text: main });
+  writeFilesAtomic(files);
+  if (toStdout) process.stdout.write(main);
+}

@@ -1,0 +1,151 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * OpenSSH's known_hosts, as far as a client that verifies host keys needs it: plain and hashed
+ * (`|1|salt|hash`) host patterns, `*`/`?` wildcards, `!` negation, `[host]:port` for ports
+ * other than 22, and `@revoked` keys. `@cert-authority` lines are recognised and skipped: rkecis
+ * does not accept host certificates, so such a host is "not known" unless a plain key is listed.
+ */
+export interface KnownHostKey {
+  type: string;
+  /** The key blob as the server sends it (base64-decoded third field). */
+  blob: Buffer;
+  line: number;
+  revoked: boolean;
+}
+
+export interface KnownHosts {
+  file: string;
+  entries: { patterns: string[]; key: KnownHostKey; ca: boolean }[];
+}
+
+export function parseKnownHosts(text: string, file: string): KnownHosts {
+  const entries: KnownHosts['entries'] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const fields = line.split(/\s+/);
+    let marker: string | undefined;
+    if (fields[0]?.startsWith('@') === true) marker = fields.shift();
+    const [hosts, type, b64] = fields;
+    if (hosts === undefined || type === undefined || b64 === undefined) return;
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) return;
+    const blob = Buffer.from(b64, 'base64');
+    // A key blob names its own type; a line whose fields disagree is not a key.
+    if (blobType(blob) !== type) return;
+    entries.push({
+      patterns: hosts.split(','),
+      key: { type, blob, line: i + 1, revoked: marker === '@revoked' },
+      ca: marker === '@cert-authority',
+    });
+  });
+  return { file, entries };
+}
+
+/** How known_hosts names a host: `host` on port 22, `[host]:port` otherwise. */
+export const hostEntryName = (host: string, port: number): string =>
+  port === 22 ? host : `[${host}]:${port}`;
+
+/** OpenSSH's pattern match: `*` any run, `?` one character, case-insensitive. */
+function wildcard(pattern: string, name: string): boolean {
+  const re = pattern
+    .toLowerCase()
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${re}$`).test(name.toLowerCase());
+}
+
+function hashedMatch(pattern: string, name: string): boolean {
+  const [, magic, salt, hash] = pattern.split('|');
+  if (magic !== '1' || salt === undefined || hash === undefined) return false;
+  const want = Buffer.from(hash, 'base64');
+  const got = createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest();
+  return want.length === got.length && timingSafeEqual(want, got);
+}
+
+/** True when the host list matches the name: some pattern matches and no negated one does. */
+export function hostsMatch(patterns: readonly string[], name: string): boolean {
+  let matched = false;
+  for (const p of patterns) {
+    if (p.startsWith('|')) {
+      if (hashedMatch(p, name)) matched = true;
+    } else if (p.startsWith('!')) {
+      if (wildcard(p.slice(1), name)) return false;
+    } else if (wildcard(p, name)) matched = true;
+  }
+  return matched;
+}
+
+/** The keys known_hosts lists for a host (not the CA lines). */
+export function keysFor(known: KnownHosts, name: string): KnownHostKey[] {
+  return known.entries.filter((e) => !e.ca && hostsMatch(e.patterns, name)).map((e) => e.key);
+}
+
+/** `SHA256:...` as ssh-keygen -l prints a key's fingerprint. */
+export const fingerprint = (blob: Buffer): string =>
+  `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+
+/** The key type named inside a key blob (its first SSH string). */
+export function blobType(blob: Buffer): string {
+  if (blob.length < 4) return 'unknown';
+  const n = blob.readUInt32BE(0);
+  return n > 0 && n < 64 && blob.length >= 4 + n
+    ? blob.subarray(4, 4 + n).toString('latin1')
+    : 'unknown';
+}
+
+export type HostKeyVerdict = { ok: true } | { ok: false; reason: string };
+
+/**
+ * Judges the key a server presented, as OpenSSH's StrictHostKeyChecking=yes does: a listed
+ * key accepts it, a revoked one refuses it, a host listed with other keys only is refused as a
+ * changed key (a possible man in the middle), a host not listed at all is refused as unknown.
+ */
+export function judgeHostKey(
+  known: KnownHosts,
+  host: string,
+  port: number,
+  blob: Buffer,
+): HostKeyVerdict {
+  const name = hostEntryName(host, port);
+  const keys = keysFor(known, name);
+  const print = `${blobType(blob)} ${fingerprint(blob)}`;
+  const revoked = known.entries.find((e) => e.key.revoked && e.key.blob.equals(blob));
+  if (revoked !== undefined)
+    return {
+      ok: false,
+      reason: `host key ${print} of ${name} is marked @revoked in ${known.file}:${revoked.key.line}`,
+    };
+  if (keys.some((k) => !k.revoked && k.blob.equals(blob))) return { ok: true };
+  const listed = keys.filter((k) => !k.revoked);
+  if (listed.length > 0) {
+    return {
+      ok: false,
+      reason:
+        `host key verification failed: ${name} presented ${print}, but ${known.file} lists a different key ` +
+        `(line ${listed.map((k) => k.line).join(', ')}); the key changed or someone is intercepting the connection`,
+    };
+  }
+  return {
+    ok: false,
+    reason:
+      `host key verification failed: ${name} is not in ${known.file} (it presented ${print}); ` +
+      `check the fingerprint on the node and add it (ssh-keyscan${port === 22 ? '' : ` -p ${port}`} ${host}), ` +
+      'or pass --insecure-ignore-host-key',
+  };
+}
+
+/** The host key algorithms to offer first: those of the keys known for the host, as OpenSSH orders them. */
+export function preferredHostKeyAlgorithms(
+  known: KnownHosts,
+  host: string,
+  port: number,
+): string[] {
+  const out: string[] = [];
+  for (const k of keysFor(known, hostEntryName(host, port))) {
+    const algs = k.type === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [k.type];
+    for (const a of algs) if (!out.includes(a)) out.push(a);
+  }
+  return out;
+}

@@ -1,0 +1,131 @@
+import type { SFTPWrapper, Stats } from 'ssh2';
+import { fsError, typeOfMode, type NodeFs, type NodeStat } from '../node-fs.js';
+
+/** SFTP v3 status codes (draft-ietf-secsh-filexfer-02) and the errno names collectors use. */
+const SFTP_ERRNO: Record<number, string> = {
+  // OpenSSH's sftp-server answers ENOENT, ENOTDIR and ELOOP alike with NO_SUCH_FILE.
+  2: 'ENOENT',
+  3: 'EACCES',
+  4: 'EIO',
+  5: 'EIO',
+  6: 'ECONNRESET',
+  7: 'ECONNRESET',
+  8: 'ENOSYS',
+};
+
+function sftpError(e: unknown, what: string): NodeJS.ErrnoException {
+  const code = (e as { code?: unknown }).code;
+  const errno = typeof code === 'number' ? (SFTP_ERRNO[code] ?? `ESFTP${code}`) : 'ECONNRESET';
+  return fsError(errno, `${what}: ${(e as Error).message}`);
+}
+
+const fromAttrs = (st: Stats): NodeStat => ({
+  type: typeOfMode(st.mode),
+  perm: st.mode & 0o7777,
+  uid: st.uid,
+  gid: st.gid,
+  size: st.size,
+  mtime: st.mtime,
+});
+
+const call = <T>(what: string, fn: (cb: (err: Error | undefined, v: T) => void) => void) =>
+  new Promise<T>((resolve, reject) => {
+    fn((err, v) => {
+      if (err) reject(sftpError(err, what));
+      else resolve(v);
+    });
+  });
+
+/** What read's callback gives: bytes read (0 at end of file). */
+const READ_CHUNK = 32 * 1024;
+
+/**
+ * A node's filesystem over SFTP, as the login user sees it: lstat, readlink, readdir and read,
+ * nothing that writes. The node's "/" is the SFTP root.
+ *
+ * SFTP v3 has no O_NOFOLLOW, so a file read for its content is opened (which follows a link)
+ * and then compared with what lstat described (type, size, owner, mode, mtime); a file swapped
+ * for a link between the two is refused as changed. That is the most SFTP allows; on a remote
+ * node nothing outside the node can be reached either way.
+ */
+export function sftpFs(sftp: SFTPWrapper, display: string): NodeFs {
+  return {
+    root: '/',
+    display,
+    lstat: async (path) =>
+      fromAttrs(
+        await call<Stats>(`lstat ${path}`, (cb) => {
+          sftp.lstat(path, cb);
+        }),
+      ),
+    readlink: (path) =>
+      call<string>(`readlink ${path}`, (cb) => {
+        sftp.readlink(path, cb);
+      }),
+    readdir: async (path) => {
+      const list = await call<{ filename: string }[]>(`readdir ${path}`, (cb) => {
+        sftp.readdir(path, cb);
+      });
+      return list.map((e) => e.filename).filter((n) => n !== '.' && n !== '..');
+    },
+    readFile: async (path, maxBytes, described) => {
+      const handle = await call<Buffer>(`open ${path}`, (cb) => {
+        sftp.open(path, 'r', cb);
+      });
+      try {
+        const st = fromAttrs(
+          await call<Stats>(`fstat ${path}`, (cb) => {
+            sftp.fstat(handle, cb);
+          }),
+        );
+        if (st.type !== 'file') throw fsError('ECHANGED', `${path} is not a regular file`);
+        if (
+          described !== undefined &&
+          (described.type !== 'file' ||
+            st.size !== described.size ||
+            st.uid !== described.uid ||
+            st.gid !== described.gid ||
+            st.perm !== described.perm ||
+            st.mtime !== described.mtime)
+        ) {
+          throw fsError('ECHANGED', `${path} is not the file lstat described`);
+        }
+        if (st.size > maxBytes) throw fsError('EFBIG', `${path} is larger than ${maxBytes} bytes`);
+        return await readAll(sftp, handle, path, maxBytes);
+      } finally {
+        await new Promise<void>((resolve) => {
+          sftp.close(handle, () => {
+            resolve();
+          });
+        });
+      }
+    },
+  };
+}
+
+/** Reads to the end of file, refusing more than maxBytes (the file may grow after fstat). */
+async function readAll(
+  sftp: SFTPWrapper,
+  handle: Buffer,
+  path: string,
+  maxBytes: number,
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const buf = Buffer.alloc(READ_CHUNK);
+    const n = await new Promise<number>((resolve, reject) => {
+      sftp.read(handle, buf, 0, READ_CHUNK, total, (err, bytesRead) => {
+        // ssh2 reports end of file as an EOF status error (code 1), or as 0 bytes read.
+        if (err !== undefined && (err as { code?: unknown }).code === 1) resolve(0);
+        else if (err) reject(sftpError(err, `read ${path}`));
+        else resolve(bytesRead);
+      });
+    });
+    if (n === 0) break;
+    total += n;
+    if (total > maxBytes) throw fsError('EFBIG', `${path} is larger than ${maxBytes} bytes`);
+    chunks.push(buf.subarray(0, n));
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,222 @@
+import type { ClusterReport, ClusterResult, ClusterStatus } from '../types.js';
+import {
+  clusterDocument,
+  clusterResultLabel,
+  findingNodeList,
+  returnedValueOf,
+  type ClusterDocument,
+} from './cluster-document.js';
+import { CLUSTER_RESULT_LABEL } from './cluster-labels.js';
+import { CSS, SCRIPT, STATUS_COLOUR } from './html-assets.js';
+import { html as esc } from './html-escape.js';
+import { csp, htmlBlocks, waiverTable } from './html.js';
+import { controlHeading, waiverDetail } from './labels.js';
+import { controlAnchor } from './markdown.js';
+
+const COLOUR: Record<ClusterStatus, string> = { ...STATUS_COLOUR, mixed: '#bc4c00' };
+
+/** The node document's style, plus Mixed and the per-node tables. */
+const STYLE = `${CSS}
+.s-mixed { background: #bc4c00; border-color: #bc4c00; }
+.control.st-mixed { border-left-color: #bc4c00; }
+table.outcomes td.nodes { max-width: 24rem; overflow-wrap: anywhere; }
+.notscanned { color: #cf222e; font-weight: 600; }
+`;
+
+const field = (label: string, body: string, cls = ''): string =>
+  `<dt>${esc(label)}</dt><dd${cls === '' ? '' : ` class="${cls}"`}>${body}</dd>`;
+
+function outcomes(r: ClusterResult): string {
+  if (r.scope === 'cluster') {
+    const f = r.findings[0];
+    return `<p class="muted">Evaluated once for the cluster.</p>${f !== undefined ? `<pre class="returned">${esc(returnedValueOf(f))}</pre>` : ''}`;
+  }
+  const rows = r.findings.map(
+    (f) =>
+      `<tr data-status="${f.status}"><td><span class="swatch s-${f.status}"></span>${esc(CLUSTER_RESULT_LABEL[f.status])}${f.waiver !== undefined ? ' (waived)' : ''}</td><td class="num">${f.count}</td><td class="nodes">${esc(findingNodeList(f))}</td><td><pre class="returned">${esc(returnedValueOf(f))}</pre>${f.reason !== undefined && f.reason !== r.reason ? htmlBlocks(f.reason) : ''}</td></tr>`,
+  );
+  return `<table class="outcomes"><thead><tr><th>Result</th><th>Nodes</th><th>Which</th><th>Returned Value</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function control(r: ClusterResult): string {
+  const anchor = controlAnchor(r.id);
+  const label = clusterResultLabel(r);
+  const waivers = [
+    ...new Map(
+      r.findings.flatMap((f) =>
+        f.waiver !== undefined ? [[f.waiver.source, f.waiver] as const] : [],
+      ),
+    ).values(),
+  ];
+  const fields = [
+    ...(r.audit !== ''
+      ? [field('Audit', `<pre class="audit"><code>${esc(r.audit)}</code></pre>`)]
+      : []),
+    ...(r.erratum !== undefined ? [field('Audit erratum', htmlBlocks(r.erratum))] : []),
+    field('Result', esc(label), 'result'),
+    field('On the nodes', outcomes(r)),
+    field('Expected', esc(r.expected), 'expected'),
+    field(
+      "Rancher's guide",
+      `${esc(r.guideResult)} <span class="muted">(hardened reference node)</span>`,
+    ),
+    ...waivers.map((w) =>
+      field(
+        'Waiver',
+        `${htmlBlocks(w.justification)}<p class="muted">${esc(waiverDetail(w))}</p>`,
+        'waiver',
+      ),
+    ),
+    ...(r.reason !== undefined ? [field('Reason', htmlBlocks(r.reason), 'reason')] : []),
+    ...(r.notes !== undefined ? [field('Notes', htmlBlocks(r.notes))] : []),
+    ...(r.mitigation !== undefined ? [field('Mitigation', htmlBlocks(r.mitigation))] : []),
+    field('Remediation', htmlBlocks(r.remediation)),
+  ];
+  return [
+    `<article class="control st-${r.status}${r.waiver !== undefined ? ' waived' : ''}" id="${esc(anchor)}" data-status="${r.status}">`,
+    `<h4><a class="anchor" href="#${esc(anchor)}" aria-label="Link to ${esc(r.id)}">#</a>${esc(controlHeading(r))}<span class="badge s-${r.status}">${esc(label)}</span></h4>`,
+    `<dl>${fields.join('')}</dl>`,
+    '</article>',
+  ].join('\n');
+}
+
+function chart(doc: ClusterDocument): string {
+  const title = doc.counts.map((c) => `${c.count} ${c.label}`).join(', ');
+  let x = 0;
+  const bars = doc.counts
+    .filter((c) => c.count > 0)
+    .map((c) => {
+      const w = Math.round((c.count / Math.max(doc.total, 1)) * 100000) / 100;
+      const rect = `<rect x="${Math.round(x * 100) / 100}" y="0" width="${w}" height="40" fill="${COLOUR[c.status]}"><title>${esc(`${c.label}: ${c.count}`)}</title></rect>`;
+      x += w;
+      return rect;
+    });
+  return `<svg class="chart" viewBox="0 0 1000 40" preserveAspectRatio="none" role="img" aria-label="${esc(`Controls by result: ${title}`)}">${bars.join('')}</svg>`;
+}
+
+function coverage(doc: ClusterDocument): string {
+  const c = doc.coverage;
+  const missing =
+    c.notScanned.length === 0
+      ? ''
+      : `<table class="notscanned-list"><thead><tr><th>Node not scanned</th><th>Roles</th><th>Where</th><th>Why</th></tr></thead><tbody>${c.notScanned
+          .map(
+            (n) =>
+              `<tr><td class="notscanned">${esc(n.name)}</td><td>${esc(n.roles.join(', '))}</td><td>${esc(n.source ?? '')}</td><td>${esc(n.reason)}</td></tr>`,
+          )
+          .join('')}</tbody></table>`;
+  const unexpected =
+    c.unexpected.length === 0
+      ? ''
+      : `<p>Scanned but not in ${esc(c.expectedFrom)}: ${esc(c.unexpected.join(', '))}</p>`;
+  const nodes = `<table class="nodes"><thead><tr><th>Node</th><th>Roles</th><th>Pass</th><th>Fail</th><th>Error</th><th>Collected</th></tr></thead><tbody>${doc.nodes
+    .map(
+      (n) =>
+        `<tr><td>${esc(n.name)}</td><td>${esc(n.roles.join(', '))}</td><td class="num">${n.summary.pass}</td><td class="num">${n.summary.fail}</td><td class="num">${n.summary.error}</td><td>${esc(n.collectedAt ?? '')}</td></tr>`,
+    )
+    .join('')}</tbody></table>`;
+  return [
+    '<section id="coverage"><h2>Coverage</h2>',
+    `<p id="coverage-line" data-complete="${c.complete}">${esc(doc.coverageLine)}</p>`,
+    missing,
+    unexpected,
+    '<h3>Nodes scanned</h3>',
+    nodes,
+    '</section>',
+  ].join('\n');
+}
+
+function summary(doc: ClusterDocument): string {
+  const rows = doc.counts.map(
+    (c) =>
+      `<tr data-status="${c.status}"><td><span class="swatch s-${c.status}"></span>${esc(c.label)}</td><td class="num count" data-count="${c.status}">${c.count}</td><td class="num">${c.scored}</td></tr>`,
+  );
+  return [
+    '<section id="summary"><h2>Summary</h2>',
+    `<p class="verdict ${doc.verdict.compliant ? 'ok' : 'bad'}" id="verdict">Result: ${esc(doc.verdict.label)}</p>`,
+    chart(doc),
+    '<table class="counts"><thead><tr><th>Result</th><th>Controls</th><th>Scored</th></tr></thead><tbody>',
+    ...rows,
+    `<tr><th>Total</th><td class="num" data-count="total">${doc.total}</td><td class="num">${doc.scoredTotal}</td></tr>`,
+    '</tbody></table>',
+    `<p>Scored pass rate: ${esc(doc.scoredPassRate)}. Waived failures: <span data-count="waived">${doc.waived}</span>.</p>`,
+    '</section>',
+  ].join('\n');
+}
+
+function filters(doc: ClusterDocument): string {
+  const boxes = doc.counts.map(
+    (c) =>
+      `<label><input type="checkbox" checked data-status="${c.status}" data-label="${esc(c.label)}"><span class="swatch s-${c.status}"></span>${esc(c.label)} (${c.count})</label>`,
+  );
+  return `<nav class="filters" id="filters" aria-label="Filter controls by result" hidden><strong>Show:</strong>${boxes.join('')}<span class="shown" id="filter-shown"></span></nav>`;
+}
+
+/** The cluster's self-assessment document as one self-contained HTML file (same guarantees as a node's). */
+export function clusterHtml(report: ClusterReport): string {
+  const doc = clusterDocument(report);
+  const failing =
+    doc.failing.length === 0
+      ? '<p>None: every scored control passes or is not applicable on every node scanned.</p>'
+      : `<ul>${doc.failing.map((r) => `<li><a href="#${esc(controlAnchor(r.id))}">${esc(controlHeading(r))}</a>: ${esc(clusterResultLabel(r))}</li>`).join('')}</ul>`;
+  const w = doc.waivers;
+  const waivers =
+    w === undefined
+      ? ''
+      : [
+          '<section id="waivers"><h2>Waivers</h2>',
+          `<p>From ${esc(w.file)}: ${w.applied.length} applied, ${w.expired.length} expired, ${w.unused.length} unused.</p>`,
+          waiverTable('Applied', w.applied),
+          waiverTable('Expired (not applied)', w.expired),
+          waiverTable('Unused', w.unused),
+          '</section>',
+        ].join('\n');
+  const groups = doc.groups.map((g) =>
+    [
+      `<section class="group" id="group-${esc(g.id)}"><h2>${esc(`${g.id} - ${g.title}`)}</h2>`,
+      ...g.sections.map((s) =>
+        [
+          `<section class="section" id="section-${esc(s.id)}"><h3>${esc(`${s.id} - ${s.title}`)}</h3>`,
+          ...(s.description !== undefined ? [htmlBlocks(s.description)] : []),
+          ...s.results.map(control),
+          '</section>',
+        ].join('\n'),
+      ),
+      '</section>',
+    ].join('\n'),
+  );
+  const generator =
+    report.rkecisVersion === undefined ? 'rkecis' : `rkecis ${report.rkecisVersion}`;
+  return `${[
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${esc(csp(STYLE))}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<meta name="generator" content="${esc(generator)}">`,
+    `<title>${esc(doc.title)}</title>`,
+    `<style>${STYLE}</style>`,
+    '</head>',
+    '<body>',
+    `<header><h1>${esc(doc.title)}</h1><p class="subtitle">${esc(doc.subtitle)}</p>`,
+    `<table class="meta" id="meta"><tbody>${doc.header.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</tbody></table></header>`,
+    '<main>',
+    summary(doc),
+    coverage(doc),
+    `<section id="methodology"><h2>Testing controls methodology</h2>${doc.methodology.map(htmlBlocks).join('')}</section>`,
+    `<section id="failing"><h2>Failing Scored Controls</h2>${failing}</section>`,
+    waivers,
+    '<section id="controls"><h2>Controls</h2>',
+    filters(doc),
+    '<p class="print-only" id="print-filter" hidden></p>',
+    ...groups,
+    '</section>',
+    '</main>',
+    `<script>${SCRIPT}</script>`,
+    '</body>',
+    '</html>',
+  ]
+    .filter((l) => l !== '')
+    .join('\n')}\n`;
+}

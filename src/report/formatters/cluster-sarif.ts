@@ -1,0 +1,112 @@
+import { clusterVerdict } from '../cluster-summary.js';
+import type { ClusterFinding, ClusterReport, ClusterResult } from '../types.js';
+import { sortedResults } from './order.js';
+import { level, rule, SARIF_SCHEMA_URI, suppressions } from './sarif.js';
+
+const failing = (f: ClusterFinding): boolean => f.status === 'fail' || f.status === 'error';
+
+function location(kind: 'node' | 'cluster', name: string): Record<string, unknown>[] {
+  return [
+    { logicalLocations: [{ name, fullyQualifiedName: `${kind}/${name}`, kind: 'resource' }] },
+  ];
+}
+
+/** One SARIF result per failing node of a control (one for the cluster when it is cluster-scoped). */
+function results(
+  report: ClusterReport,
+  r: ClusterResult,
+  ruleIndex: number,
+): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const f of r.findings.filter(failing)) {
+    const targets: { kind: 'node' | 'cluster'; name: string }[] =
+      r.scope === 'cluster'
+        ? [{ kind: 'cluster', name: report.cluster.name }]
+        : (f.nodes ?? []).map((name) => ({ kind: 'node', name }));
+    for (const t of targets) {
+      const on = `${t.kind} ${t.name}`;
+      const text =
+        f.status === 'error'
+          ? `${r.id} could not be evaluated on ${on}: ${f.reason ?? f.actual}`
+          : `${r.id} failed on ${on}: found ${f.actual}; expected ${r.expected}`;
+      out.push({
+        ruleId: r.id,
+        ruleIndex,
+        kind: 'fail',
+        level: level(r),
+        message: { text },
+        locations: location(t.kind, t.name),
+        partialFingerprints: { 'rkecisNodeControl/v1': `${t.name}/${r.id}` },
+        properties: {
+          status: f.status,
+          clusterStatus: r.status,
+          scored: r.scored,
+          actual: f.actual,
+          expected: r.expected,
+        },
+        ...(f.waiver !== undefined ? { suppressions: suppressions(f.waiver) } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * SARIF 2.1.0 for a cluster: the node report's rules, and one result per node on which a control
+ * fails or could not be evaluated, located at that node (cluster-scoped controls at the
+ * cluster). Nodes that were not scanned are tool notifications, and make the run unsuccessful.
+ */
+export function clusterSarif(report: ClusterReport): string {
+  const sorted = sortedResults(report.results);
+  const index = new Map(sorted.map((r, i) => [r.id, i]));
+  const missed = report.coverage.notScanned;
+  const log = {
+    $schema: SARIF_SCHEMA_URI,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'rkecis',
+            ...(report.rkecisVersion !== undefined
+              ? { version: report.rkecisVersion, semanticVersion: report.rkecisVersion }
+              : {}),
+            rules: sorted.map((r) => rule(report, r)),
+          },
+        },
+        invocations: [
+          {
+            executionSuccessful: missed.length === 0,
+            ...(report.generatedAt !== undefined ? { endTimeUtc: report.generatedAt } : {}),
+            ...(missed.length > 0
+              ? {
+                  toolExecutionNotifications: missed.map((n) => ({
+                    level: 'error',
+                    message: { text: `node ${n.name} was not scanned: ${n.reason}` },
+                    locations: location('node', n.name),
+                  })),
+                }
+              : {}),
+          },
+        ],
+        automationDetails: { id: `rkecis/${report.profile.name}/cluster/${report.cluster.name}/` },
+        results: sorted.flatMap((r) => results(report, r, index.get(r.id) ?? -1)),
+        properties: {
+          profile: report.profile.name,
+          benchmark: report.profile.benchmark,
+          cluster: report.cluster.name,
+          nodes: report.nodes.map((n) => n.name),
+          coverage: {
+            expected: report.coverage.expected,
+            scanned: report.coverage.scanned,
+            complete: report.coverage.complete,
+            notScanned: missed.map((n) => n.name),
+          },
+          compliant: clusterVerdict(report).compliant,
+          summary: report.summary,
+        },
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}

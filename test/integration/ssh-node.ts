@@ -1,0 +1,126 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run } from './engine.js';
+
+const SCRIPT = fileURLToPath(new URL('./start-ssh-node.sh', import.meta.url));
+export const SSHD = '/usr/sbin/sshd';
+
+/** Why the SSH tests cannot run here, or undefined when they can (root, sshd, unshare). */
+export function sshUnavailable(): string | undefined {
+  if (process.getuid?.() !== 0) return 'they must run as root (mount namespaces, sshd)';
+  if (!existsSync(SSHD)) return `${SSHD} is missing (apt-get install openssh-server)`;
+  if (!existsSync('/usr/bin/unshare')) return 'unshare is missing (apt-get install util-linux)';
+  return undefined;
+}
+
+/** A TCP port nothing listens on right now (the kernel's pick, released at once). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+      srv.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
+
+/** An ed25519 key pair without passphrase; returns the public key line. */
+export async function keygen(path: string, comment: string): Promise<string> {
+  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path]);
+  return readFileSync(`${path}.pub`, 'utf8').trim();
+}
+
+export interface SshNode {
+  port: number;
+  /** "ssh-ed25519 AAAA..." (the host key, as known_hosts lists it). */
+  hostKey: string;
+  log: () => string;
+  stop(): Promise<void>;
+}
+
+/**
+ * One simulated node's sshd: its own mount namespace where the node's files and Docker socket
+ * sit at the real paths (start-ssh-node.sh), key authentication only, the SFTP subsystem, and
+ * ForceCommand internal-sftp, so no shell command can run on it at all: a client that tried
+ * would get an SFTP server instead. Stream-local forwarding (the Docker socket) is allowed.
+ */
+export async function startSshNode(opts: {
+  dir: string;
+  name: string;
+  root: string;
+  dockerSocket: string;
+  authorizedKeys: string;
+}): Promise<SshNode> {
+  mkdirSync(opts.dir, { recursive: true });
+  const hostKeyFile = join(opts.dir, 'ssh_host_ed25519_key');
+  const hostKey = (await keygen(hostKeyFile, `host-${opts.name}`)).split(' ').slice(0, 2).join(' ');
+  writeFileSync(join(opts.dir, 'authorized_keys'), `${opts.authorizedKeys}\n`, { mode: 0o600 });
+  const port = await freePort();
+  const config = join(opts.dir, 'sshd_config');
+  writeFileSync(
+    config,
+    [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${hostKeyFile}`,
+      'PidFile none',
+      'UsePAM no',
+      'UseDNS no',
+      'PermitRootLogin prohibit-password',
+      'PubkeyAuthentication yes',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      `AuthorizedKeysFile ${join(opts.dir, 'authorized_keys')}`,
+      'StrictModes no',
+      'Subsystem sftp internal-sftp',
+      'ForceCommand internal-sftp',
+      'AllowStreamLocalForwarding yes',
+      // OpenSSH refuses stream-local forwards too unless TCP forwarding is allowed (RKE needs it as well).
+      'AllowTcpForwarding local',
+      'X11Forwarding no',
+      'PrintMotd no',
+      'LogLevel VERBOSE',
+      '',
+    ].join('\n'),
+  );
+  const work = join(opts.dir, 'ns');
+  mkdirSync(work, { recursive: true });
+  const child: ChildProcess = spawn(
+    'unshare',
+    ['-m', '--propagation', 'private', 'bash', SCRIPT, opts.root, opts.dockerSocket, config, work],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let log = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    log += d.toString('utf8');
+  });
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
+  const deadline = Date.now() + 20_000;
+  while (!log.includes(`Server listening on 127.0.0.1 port ${port}`)) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`sshd for ${opts.name} did not start:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    port,
+    hostKey,
+    log: () => log,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
