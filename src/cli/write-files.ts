@@ -1,15 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { InputError } from './errors.js';
+import { settled, tempFor } from './temp-files.js';
 
 export interface PendingFile {
   path: string;
   text: string;
 }
-
-const tempFor = (path: string): string =>
-  join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
 
 /**
  * Writes several report files as one step: every file goes to a temporary file beside its
@@ -18,8 +14,12 @@ const tempFor = (path: string): string =>
  */
 export function writeFilesAtomic(files: readonly PendingFile[]): void {
   const staged: { tmp: string; path: string }[] = [];
+  const remove = (tmp: string): void => {
+    rmSync(tmp, { force: true });
+    settled(tmp);
+  };
   const abandon = (): void => {
-    for (const s of staged) rmSync(s.tmp, { force: true });
+    for (const s of staged) remove(s.tmp);
   };
   for (const f of files) {
     const tmp = tempFor(f.path);
@@ -27,7 +27,7 @@ export function writeFilesAtomic(files: readonly PendingFile[]): void {
       writeFileSync(tmp, f.text, { flag: 'wx', mode: 0o644 });
       staged.push({ tmp, path: f.path });
     } catch (e) {
-      rmSync(tmp, { force: true });
+      remove(tmp);
       abandon();
       const err = e as NodeJS.ErrnoException;
       throw new InputError(`cannot write ${f.path}: ${err.code ?? ''} ${err.message}`.trim());
@@ -36,8 +36,9 @@ export function writeFilesAtomic(files: readonly PendingFile[]): void {
   for (const [i, s] of staged.entries()) {
     try {
       renameSync(s.tmp, s.path);
+      settled(s.tmp);
     } catch (e) {
-      for (const rest of staged.slice(i)) rmSync(rest.tmp, { force: true });
+      for (const rest of staged.slice(i)) remove(rest.tmp);
       const err = e as NodeJS.ErrnoException;
       throw new InputError(`cannot write ${s.path}: ${err.code ?? ''} ${err.message}`.trim());
     }

@@ -1,4 +1,6 @@
-import type { Evidence, Role } from '../evidence/schema.js';
+import { ROLE_MARKERS } from '../collect/roles.js';
+import { ROLES, type Role } from '../evidence/constants.js';
+import type { Evidence } from '../evidence/schema.js';
 import type { Profile, ProfileControl } from '../profiles/schema.js';
 import { summarize } from '../report/summary.js';
 import type { NodeReport, Result } from '../report/types.js';
@@ -17,9 +19,22 @@ function applies(control: ProfileControl, roles: ReadonlySet<string>, evidence: 
   return roles.has(control.role);
 }
 
-/** The guide's audit command(s), one per line, labelled where the guide labels them. */
-const auditText = (c: ProfileControl): string =>
-  c.audit.map((a) => (a.label === undefined ? a.command : `# ${a.label}\n${a.command}`)).join('\n');
+const auditTexts = new WeakMap<ProfileControl, string>();
+
+/**
+ * The guide's audit command(s), one per line, labelled where the guide labels them. Built once
+ * per control: profiles are data that evaluation never changes.
+ */
+function auditText(c: ProfileControl): string {
+  let text = auditTexts.get(c);
+  if (text === undefined) {
+    text = c.audit
+      .map((a) => (a.label === undefined ? a.command : `# ${a.label}\n${a.command}`))
+      .join('\n');
+    auditTexts.set(c, text);
+  }
+  return text;
+}
 
 /**
  * The Kubernetes version the node runs: the API's own word when the evidence has it, else the tag
@@ -41,6 +56,39 @@ function kubernetesVersion(evidence: Evidence): string | undefined {
   return undefined;
 }
 
+/** What a report says of its profile. */
+export function profileInfo(profile: Profile): NodeReport['profile'] {
+  return {
+    name: profile.meta.name,
+    title: profile.meta.title,
+    benchmark: `${profile.meta.benchmark.name} ${profile.meta.benchmark.version}`,
+    kubernetes: profile.meta.kubernetes,
+    // The self-assessment document mirrors the guide's methodology and headings.
+    ...(profile.meta.methodology !== undefined ? { methodology: profile.meta.methodology } : {}),
+    groups: profile.meta.groups,
+    sections: profile.sections.map((s) => ({
+      id: s.id,
+      title: s.title,
+      ...(s.description !== undefined ? { description: s.description } : {}),
+    })),
+  };
+}
+
+/**
+ * Roles the node may have that were not detected because their marker container could not be
+ * inspected (a Docker error, not an absent container). Leaving their controls out would let a
+ * transient error turn a controlplane into a compliant-looking worker; they are judged instead.
+ * `--role` (source `override`) is the user's word and stands as given.
+ */
+function unconfirmedRoles(evidence: Evidence): Role[] {
+  if (evidence.roles.source === 'override') return [];
+  return ROLES.filter(
+    (r) =>
+      !evidence.roles.detected.includes(r) &&
+      evidence.containers[ROLE_MARKERS[r]]?.status === 'error',
+  );
+}
+
 /** evaluate(profile, evidence) -> the node's report. Pure: no I/O, no clock. */
 export function evaluate(profile: Profile, evidence: Evidence): NodeReport {
   const parsed = new Map<string, Flags>();
@@ -57,7 +105,8 @@ export function evaluate(profile: Profile, evidence: Evidence): NodeReport {
       return f;
     },
   };
-  const roles = new Set<string>(evidence.roles.detected);
+  const uncertain = unconfirmedRoles(evidence);
+  const roles = new Set<string>([...evidence.roles.detected, ...uncertain]);
   const results: Result[] = [];
   const skippedByRole = new Map<string, number>();
   for (const control of profile.controls) {
@@ -85,29 +134,23 @@ export function evaluate(profile: Profile, evidence: Evidence): NodeReport {
     if (control.erratum !== undefined) result.erratum = control.erratum;
     results.push(result);
   }
-  const detected = evidence.roles.detected;
+  const detected = ROLES.filter((r) => roles.has(r));
+  const rolesReason = [
+    evidence.roles.reason,
+    ...uncertain.map(
+      (r) =>
+        `${r} assumed: ${ROLE_MARKERS[r]} could not be inspected, so its controls are judged (as errors where they need it)`,
+    ),
+  ].filter((x) => x !== undefined && x !== '');
   const version = kubernetesVersion(evidence);
   return {
-    profile: {
-      name: profile.meta.name,
-      title: profile.meta.title,
-      benchmark: `${profile.meta.benchmark.name} ${profile.meta.benchmark.version}`,
-      kubernetes: profile.meta.kubernetes,
-      // The self-assessment document mirrors the guide's methodology and headings.
-      ...(profile.meta.methodology !== undefined ? { methodology: profile.meta.methodology } : {}),
-      groups: profile.meta.groups,
-      sections: profile.sections.map((s) => ({
-        id: s.id,
-        title: s.title,
-        ...(s.description !== undefined ? { description: s.description } : {}),
-      })),
-    },
+    profile: profileInfo(profile),
     node: {
       name: evidence.node.name,
       ...(evidence.node.hostname !== undefined ? { hostname: evidence.node.hostname } : {}),
       roles: [...detected] as Role[],
       rolesSource: evidence.roles.source,
-      ...(evidence.roles.reason !== undefined ? { rolesReason: evidence.roles.reason } : {}),
+      ...(rolesReason.length > 0 ? { rolesReason: rolesReason.join('; ') } : {}),
       skipped: [...skippedByRole].map(([role, controls]) => ({
         role,
         controls,

@@ -22,37 +22,125 @@ const BOOLEAN_FLAGS = new Set([
   'use-service-account-credentials',
 ]);
 
-export type Flags = ReadonlyMap<string, string>;
+/**
+ * String-slice flags (pflag StringSlice): each occurrence adds its items to those before it,
+ * so `--enable-admission-plugins=AlwaysAdmit --enable-admission-plugins=NodeRestriction`
+ * enables both. (The kubelet's --authorization-mode is a plain string whose last occurrence
+ * wins; accumulating it too can only make 2.1.3 stricter, never a false pass.)
+ */
+const LIST_FLAGS = new Set([
+  'admission-control',
+  'authorization-mode',
+  'disable-admission-plugins',
+  'enable-admission-plugins',
+  'tls-cipher-suites',
+]);
+
+/** Map flags (`key=value` lists): occurrences accumulate and a later key replaces an earlier one. */
+const MAP_FLAGS = new Set(['feature-gates']);
+
+export type Flags = ReadonlyMap<string, string> & {
+  /**
+   * Flags whose value the arguments do not decide (key -> why): a bare flag that is not a
+   * known boolean, followed by a flag-like argument or by nothing. pflag and Go's flag package
+   * take the next argument as the value of any flag that is not a boolean, whatever it looks
+   * like; whether this one is a boolean cannot be told, so a check reading it is an error.
+   */
+  readonly unsure?: ReadonlyMap<string, string>;
+};
+
+const DASH = 0x2d;
+const EQUALS = 0x3d;
 
 /**
  * Parses a container's Args into flags the way the components do (pflag, and Go's flag package
  * for etcd, which accepts a single dash too): `--name=value`; bare `--name` for a boolean is
- * "true"; `--name value` for another flag; the last occurrence wins. Keys keep the leading `--`.
- * Arguments that are not flags (the component name RKE passes first) are skipped.
+ * "true"; `--name value` for another flag; the last occurrence wins, except that string-slice
+ * and map flags accumulate; `_` in a name reads as `-`. Keys keep the leading `--`. Arguments
+ * that are not flags (the component name RKE passes first) are skipped.
  */
 export function parseFlags(args: readonly string[]): Flags {
-  const flags = new Map<string, string>();
+  const flags = new Map<string, string>() as Map<string, string> & { unsure?: Map<string, string> };
+  const repeated = new Set<string>();
+  let doubtNext: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
+    const doubt = doubtNext;
+    doubtNext = undefined;
     if (arg === '--') break; // pflag: everything after is positional
-    const m = /^--?([^-=][^=]*)(?:=([\s\S]*))?$/.exec(arg);
-    if (m === null) continue;
-    const name = m[1] ?? '';
-    const inline = m[2];
-    const key = `--${name}`;
-    if (inline !== undefined) {
-      flags.set(key, inline);
-      continue;
-    }
-    const next = args[i + 1];
-    if (!BOOLEAN_FLAGS.has(name) && next !== undefined && !next.startsWith('-')) {
-      flags.set(key, next);
-      i++;
+    // /^--?([^-=][^=]*)(?:=([\s\S]*))?$/ by hand: this runs for every argument of every node.
+    if (arg.charCodeAt(0) !== DASH) continue;
+    const start = arg.charCodeAt(1) === DASH ? 2 : 1;
+    const first = arg.charCodeAt(start);
+    if (Number.isNaN(first) || first === DASH || first === EQUALS) continue;
+    const eq = arg.indexOf('=', start);
+    const written = eq < 0 ? arg : arg.slice(0, eq);
+    let key = start === 2 ? written : `-${written}`;
+    // Kubernetes components normalize "_" to "-" in flag names (WordSepNormalizeFunc).
+    if (key.includes('_')) key = key.replaceAll('_', '-');
+    let value: string;
+    let why: string | undefined;
+    if (eq >= 0) {
+      value = arg.slice(eq + 1);
     } else {
-      flags.set(key, 'true');
+      const next = args[i + 1];
+      if (BOOLEAN_FLAGS.has(key.slice(2))) {
+        value = 'true';
+      } else if (next !== undefined && !next.startsWith('-')) {
+        value = next;
+        i++;
+      } else {
+        value = 'true';
+        // Quoted as JSON: arguments may hold control characters.
+        const shown = next === undefined ? 'nothing' : JSON.stringify(next.slice(0, 80));
+        why = `${key} is given without a value and ${shown} follows it: the component takes the next argument as the value of any flag that is not a boolean (or refuses to start); write ${key}=value`;
+        if (next !== undefined) {
+          doubtNext = `${shown} follows ${key}, which is given without a value: the component may take it as the value of ${key}, not as a flag; write ${key}=value`;
+        }
+      }
+    }
+    const before = flags.get(key);
+    // The name is looked up only for a repeated flag (rare): this loop runs for every argument.
+    if (before !== undefined && (LIST_FLAGS.has(key.slice(2)) || MAP_FLAGS.has(key.slice(2)))) {
+      repeated.add(key);
+      flags.set(key, `${before},${value}`);
+    } else {
+      flags.set(key, value);
+      // A later, plain occurrence replaces a doubtful one.
+      flags.unsure?.delete(key);
+    }
+    const reason = why ?? doubt;
+    if (reason !== undefined) (flags.unsure ??= new Map()).set(key, reason);
+  }
+  // A map flag takes each key's last value, across occurrences and within one.
+  for (const name of MAP_FLAGS) {
+    const key = `--${name}`;
+    const value = flags.get(key);
+    if (value === undefined) continue;
+    const merged = lastKeyWins(value);
+    const items = value
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x !== '');
+    if (repeated.has(key) || merged !== items.join(',')) {
+      flags.set(key, merged);
     }
   }
   return flags;
+}
+
+/** `a=true,b=false,a=false` -> `b=false,a=false`: each key once, with its last value. */
+function lastKeyWins(value: string): string {
+  const items = new Map<string, string>();
+  for (const part of value.split(',')) {
+    const item = part.trim();
+    if (item === '') continue;
+    const eq = item.indexOf('=');
+    const k = eq < 0 ? item : item.slice(0, eq).trim();
+    items.delete(k);
+    items.set(k, item);
+  }
+  return [...items.values()].join(',');
 }
 
 /** The argument as a person reads it in `docker inspect`: `--name=value`. */

@@ -2,9 +2,17 @@
  * A small path language over parsed YAML/JSON: dot-separated keys, `*` for every element of a
  * list or value of a map, and numeric indexes into lists ("resources.*.providers.0").
  */
+const stepsOf = new Map<string, readonly string[]>();
+
 export function select(root: unknown, path: string): unknown[] {
+  let steps = stepsOf.get(path);
+  if (steps === undefined) {
+    steps = path.split('.');
+    // Paths come from profiles: a handful, each split once (bounded all the same).
+    if (stepsOf.size < 1024) stepsOf.set(path, steps);
+  }
   let current: unknown[] = [root];
-  for (const step of path.split('.')) {
+  for (const step of steps) {
     const next: unknown[] = [];
     for (const v of current) {
       if (v === null || typeof v !== 'object') continue;

@@ -1,9 +1,30 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../cli/errors.js';
 import { EVIDENCE_API_VERSION, evidenceSchema, type Evidence } from './schema.js';
 
 /** Bundles are small (tens of KB); anything this large is not one of ours. */
 export const MAX_EVIDENCE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A bundle's deepest legitimate nesting is a PodSecurityPolicy's fields, a dozen levels down.
+ * Deeper input is refused before validation, which (like JSON.stringify when a scan is saved)
+ * recurses once per level and would otherwise end in a stack overflow.
+ */
+export const MAX_EVIDENCE_DEPTH = 100;
+
+/** Whether a parsed JSON value nests deeper than `limit` (iterative: any depth is safe to measure). */
+export function nestedDeeperThan(data: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[data, 1]];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [value, depth] = top;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(value)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
 
 /** Validates parsed JSON as evidence; the message names the input, the field and the problem. */
 export function parseEvidence(data: unknown, source: string): Evidence {
@@ -14,6 +35,11 @@ export function parseEvidence(data: unknown, source: string): Evidence {
   if (version !== EVIDENCE_API_VERSION) {
     throw new InputError(
       `${source}: unsupported evidence apiVersion ${version === undefined ? 'undefined' : JSON.stringify(version)}; this rkecis reads ${EVIDENCE_API_VERSION}`,
+    );
+  }
+  if (nestedDeeperThan(data, MAX_EVIDENCE_DEPTH)) {
+    throw new InputError(
+      `${source}: nested deeper than ${MAX_EVIDENCE_DEPTH} levels; not an evidence bundle`,
     );
   }
   const parsed = evidenceSchema.safeParse(data);
@@ -31,28 +57,91 @@ export function parseEvidence(data: unknown, source: string): Evidence {
   return parsed.data;
 }
 
-/** Reads an evidence bundle file ("-" for stdin). */
-export function readEvidence(file: string): Evidence {
-  let text: string;
+/**
+ * The bytes of a bundle: a regular file, or stdin, at most MAX_EVIDENCE_BYTES. A FIFO, a device
+ * or a folder named by mistake is refused rather than read forever.
+ */
+function readBundle(file: string): Buffer {
+  const tooBig = (): InputError =>
+    new InputError(
+      `${file}: larger than ${MAX_EVIDENCE_BYTES / 1024 / 1024} MiB; not an evidence bundle`,
+    );
+  let fd: number;
   try {
-    if (file !== '-' && statSync(file).size > MAX_EVIDENCE_BYTES) {
-      throw new InputError(
-        `${file}: larger than ${MAX_EVIDENCE_BYTES / 1024 / 1024} MiB; not an evidence bundle`,
-      );
-    }
-    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+    // O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused just below).
+    fd = file === '-' ? 0 : openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
-    if (e instanceof InputError) throw e;
     const err = e as NodeJS.ErrnoException;
     throw new InputError(
       `${file}: cannot read: ${err.code === 'ENOENT' ? 'no such file' : err.message}`,
     );
   }
+  try {
+    if (file !== '-') {
+      const st = fstatSync(fd);
+      if (!st.isFile()) throw new InputError(`${file}: not a regular file; not an evidence bundle`);
+      if (st.size > MAX_EVIDENCE_BYTES) throw tooBig();
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(1 << 20);
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        // A non-blocking stdin with nothing yet: wait for it (stdin is a pipe or a file here).
+        if (err.code === 'EAGAIN') {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+          continue;
+        }
+        if (err.code === 'EOF') break;
+        throw new InputError(`${file}: cannot read: ${err.code ?? err.message}`);
+      }
+      if (n === 0) break;
+      size += n;
+      if (size > MAX_EVIDENCE_BYTES) throw tooBig();
+      chunks.push(chunk.subarray(0, n));
+    }
+    return Buffer.concat(chunks);
+  } finally {
+    if (file !== '-') closeSync(fd);
+  }
+}
+
+/**
+ * The parser's complaint, without the input text it quotes (a file given by mistake may hold a
+ * secret, and its bytes may be control characters), with a position where the parser gives one.
+ */
+function jsonProblem(text: string, e: Error): string {
+  const at =
+    /^(.*?) in JSON at position (\d+)/.exec(e.message) ??
+    /^(.*?) at position (\d+)/.exec(e.message);
+  if (at !== null) {
+    const before = text.slice(0, Number(at[2]));
+    const line = before.split('\n').length;
+    const column = before.length - before.lastIndexOf('\n');
+    return `${at[1] ?? ''} at line ${line}, column ${column}`;
+  }
+  const token = /^Unexpected token '([\s\S])'/.exec(e.message)?.[1];
+  if (token !== undefined) {
+    const cp = token.codePointAt(0) ?? 0;
+    const shown = cp >= 0x21 && cp <= 0x7e ? `'${token}' ` : '';
+    return `unexpected character ${shown}(U+${cp.toString(16).toUpperCase().padStart(4, '0')})`;
+  }
+  if (/Unexpected end of JSON input/.test(e.message)) return 'it ends too early (truncated?)';
+  return 'it does not parse';
+}
+
+/** Reads an evidence bundle file ("-" for stdin). */
+export function readEvidence(file: string): Evidence {
+  const text = readBundle(file).toString('utf8');
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new InputError(`${file}: not valid JSON: ${(e as Error).message}`);
+    throw new InputError(`${file}: not valid JSON: ${jsonProblem(text, e as Error)}`);
   }
   return parseEvidence(data, file);
 }

@@ -99,11 +99,13 @@ const table: Record<OperatorName, { valid: [string, string][]; invalid: [string,
     ],
   },
   nothave_item: {
-    valid: [
-      ['AlwaysAdmitX', 'AlwaysAdmit'],
+    valid: [['AlwaysAdmitX', 'AlwaysAdmit']],
+    // An empty list leaves the component's default, which the arguments do not show.
+    invalid: [
+      ['a,AlwaysAdmit', 'AlwaysAdmit'],
       ['', 'a'],
+      [' , ', 'a'],
     ],
-    invalid: [['a,AlwaysAdmit', 'AlwaysAdmit']],
   },
 };
 

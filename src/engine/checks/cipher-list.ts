@@ -21,12 +21,15 @@ export const CIS_STRONG_CIPHERS: readonly string[] = [
   'TLS_RSA_WITH_AES_128_GCM_SHA256',
 ];
 const strong = new Set(CIS_STRONG_CIPHERS);
+const STRONG_TEXT = CIS_STRONG_CIPHERS.join(',');
 
 /** Passes when the flag is set and every suite in it is on the CIS strong list. */
 export function cipherList(check: CipherCheck, ctx: EvalContext): Verdict {
-  const expected = `${check.flag} set, with only CIS strong suites (${CIS_STRONG_CIPHERS.join(',')})`;
+  const expected = `${check.flag} set, with only CIS strong suites (${STRONG_TEXT})`;
   const flags = containerFlags(ctx, check.container);
   if (typeof flags === 'string') return errorVerdict(flags, expected);
+  const unsure = flags.unsure?.get(check.flag);
+  if (unsure !== undefined) return errorVerdict(unsure, expected);
   const value = flags.get(check.flag);
   if (value === undefined) {
     return { status: 'fail', actual: showFlag(check.flag, value), expected };

@@ -6,12 +6,48 @@ import { errorVerdict, type EvalContext, type Verdict } from '../verdict.js';
 
 type FileContentCheck = Extract<Check, { kind: 'file-content' }>;
 
+const expectedOf = new WeakMap<FileContentCheck, string>();
+
+type Parsed = { value: unknown; error?: undefined } | { value?: undefined; error: string };
+
+/**
+ * Parsed file contents by text. A fleet's nodes mostly carry the same few files (the keys of
+ * encryption.yaml are redacted in evidence), and parsing YAML is most of an evaluation's cost, so
+ * a few recent texts keep their parse. The parse is only read (select never changes it).
+ */
+const parses = new Map<string, Parsed>();
+const PARSE_CACHE_ENTRIES = 64;
+const PARSE_CACHE_MAX_TEXT = 64 * 1024;
+
+function parsed(text: string): Parsed {
+  const hit = parses.get(text);
+  if (hit !== undefined) return hit;
+  let out: Parsed;
+  try {
+    out = { value: parse(text, { maxAliasCount: 100 }) as unknown };
+  } catch (e) {
+    out = { error: (e as Error).message.split('\n')[0] ?? '' };
+  }
+  if (text.length <= PARSE_CACHE_MAX_TEXT) {
+    if (parses.size >= PARSE_CACHE_ENTRIES) {
+      const oldest = parses.keys().next();
+      if (oldest.done !== true) parses.delete(oldest.value);
+    }
+    parses.set(text, out);
+  }
+  return out;
+}
+
 /**
  * A value inside a host file (1.1.35: the first encryption provider). Every selected value must
  * pass, and at least one must be selected: an empty or foreign file does not pass.
  */
 export function fileContent(check: FileContentCheck, ctx: EvalContext): Verdict {
-  const expected = describeTest(`${check.path}: ${check.select}`, check.test);
+  let expected = expectedOf.get(check);
+  if (expected === undefined) {
+    expected = describeTest(`${check.path}: ${check.select}`, check.test);
+    expectedOf.set(check, expected);
+  }
   const f = ctx.evidence.files[check.path];
   if (f === undefined) return errorVerdict(`${check.path} was not collected`, expected);
   if (f.status === 'absent')
@@ -20,16 +56,10 @@ export function fileContent(check: FileContentCheck, ctx: EvalContext): Verdict 
     return errorVerdict(`${check.path} could not be read: ${f.reason}`, expected);
   if (f.content === undefined)
     return errorVerdict(`the content of ${check.path} was not collected`, expected);
-  let doc: unknown;
-  try {
-    doc = parse(f.content, { maxAliasCount: 100 });
-  } catch (e) {
-    return errorVerdict(
-      `${check.path} is not valid YAML: ${(e as Error).message.split('\n')[0] ?? ''}`,
-      expected,
-    );
-  }
-  const values = select(doc, check.select).map(asText);
+  const doc = parsed(f.content);
+  if (doc.error !== undefined)
+    return errorVerdict(`${check.path} is not valid YAML: ${doc.error}`, expected);
+  const values = select(doc.value, check.select).map(asText);
   if (values.length === 0) {
     return { status: 'fail', actual: `nothing at ${check.select} in ${check.path}`, expected };
   }

@@ -8,6 +8,19 @@ export interface Judged {
 }
 
 /**
+ * Why a path's own mode and owner prove nothing, if they do not: a symlink's are not its target's
+ * (and rkecis never follows links), and a socket, FIFO or device is not the file a control means.
+ */
+function notJudgeable(path: string, f: PresentFile): string | undefined {
+  if (f.type === 'symlink') {
+    return `${path} is a symlink to ${f.target ?? '?'}; a link's own mode and owner are not its target's, and rkecis does not follow links`;
+  }
+  if (f.type !== 'file' && f.type !== 'directory')
+    return `${path} is a ${f.type}, not a file or a directory`;
+  return undefined;
+}
+
+/**
  * The files a file-mode or file-owner check judges: the paths themselves (`self`) or every entry
  * of each directory (`entries`). A path that is missing, unreadable or not collected is a
  * reason for `error`: the control cannot be proven, so it cannot pass.
@@ -24,6 +37,8 @@ export function judgedFiles(
     if (f.status === 'absent') return `${path} does not exist on this node`;
     if (f.status === 'error') return `${path} could not be read: ${f.reason}`;
     if (target === 'self') {
+      const odd = notJudgeable(path, f);
+      if (odd !== undefined) return odd;
       out.push({ path, file: f });
       continue;
     }
@@ -34,6 +49,8 @@ export function judgedFiles(
       const p = `${path.replace(/\/+$/, '')}/${name}`;
       if (e === undefined || e.status === 'absent') continue; // removed between readdir and lstat
       if (e.status === 'error') return `${p} could not be read: ${e.reason}`;
+      const odd = notJudgeable(p, e);
+      if (odd !== undefined) return odd;
       out.push({ path: p, file: e });
     }
   }

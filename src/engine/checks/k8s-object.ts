@@ -5,6 +5,23 @@ import { errorVerdict, type EvalContext, type Verdict } from '../verdict.js';
 
 type K8sObjectCheck = Extract<Check, { kind: 'k8s-object' }>;
 
+/** What the check derives from the profile alone, worked out once per check (profiles are data). */
+const plans = new WeakMap<K8sObjectCheck, { expected: string; fields: string[] }>();
+
+function planOf(check: K8sObjectCheck): { expected: string; fields: string[] } {
+  let plan = plans.get(check);
+  if (plan === undefined) {
+    plan = {
+      expected: check.tests
+        .map((t) => describeTest(t.field, t))
+        .join(check.match === 'all' ? ' and ' : ' or '),
+      fields: [...new Set(check.tests.map((t) => t.field))],
+    };
+    plans.set(check, plan);
+  }
+  return plan;
+}
+
 /**
  * Fields of one named Kubernetes object (1.7.x: the `restricted` PodSecurityPolicy). An API
  * that no longer serves the kind makes the control not applicable; no access is an error; an
@@ -12,9 +29,7 @@ type K8sObjectCheck = Extract<Check, { kind: 'k8s-object' }>;
  */
 export function k8sObject(check: K8sObjectCheck, ctx: EvalContext): Verdict {
   const subject = `${check.resource}/${check.name}`;
-  const expected = check.tests
-    .map((t) => describeTest(t.field, t))
-    .join(check.match === 'all' ? ' and ' : ' or ');
+  const { expected, fields } = planOf(check);
   const k8s = ctx.evidence.kubernetes;
   if (k8s === undefined) {
     return errorVerdict(
@@ -31,18 +46,26 @@ export function k8sObject(check: K8sObjectCheck, ctx: EvalContext): Verdict {
   }
   const obj = res.items[check.name];
   if (obj === undefined) return { status: 'fail', actual: `${subject} does not exist`, expected };
-  const fields = [...new Set(check.tests.map((t) => t.field))];
-  const value = (field: string): string | undefined => {
+  // Evidence may come from a file: an "object" that is not one has no fields to prove anything.
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+    const what = obj === null ? 'null' : Array.isArray(obj) ? 'a list' : `a ${typeof obj}`;
+    return errorVerdict(
+      `${subject} is ${what}, not an object; its fields cannot be read`,
+      expected,
+    );
+  }
+  const values = new Map<string, string | undefined>();
+  for (const field of fields) {
     const found = select(obj, field);
-    return found.length === 0 ? undefined : asText(found[0]);
-  };
+    values.set(field, found.length === 0 ? undefined : asText(found[0]));
+  }
   const ok = combine(
-    check.tests.map((t) => runTest(t, value(t.field))),
+    check.tests.map((t) => runTest(t, values.get(t.field))),
     check.match,
   );
   return {
     status: ok ? 'pass' : 'fail',
-    actual: fields.map((f) => `${f}: ${value(f) ?? 'not set'}`).join(', '),
+    actual: fields.map((f) => `${f}: ${values.get(f) ?? 'not set'}`).join(', '),
     expected,
   };
 }

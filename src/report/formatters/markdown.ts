@@ -3,6 +3,7 @@ import { controlHeading, resultLabel, waiverDetail } from './labels.js';
 import { mdCell, mdCode, mdInline } from './markdown-escape.js';
 import { blocks } from './prose.js';
 import { returnedValue, selfAssessment } from './self-assessment.js';
+import { visible } from './visible.js';
 
 /** Profile prose: sentences escaped with their `code` spans kept; snippets as code blocks. */
 export function mdBlocks(text: string): string {
@@ -48,7 +49,8 @@ function control(r: Result): string[] {
       ),
     );
   }
-  if (r.reason !== undefined) out.push(...field('Reason', mdBlocks(r.reason)));
+  // A reason can quote evidence (an argument, a file name): its control characters are shown.
+  if (r.reason !== undefined) out.push(...field('Reason', mdBlocks(visible(r.reason))));
   if (r.notes !== undefined) out.push(...field('Notes', mdBlocks(r.notes)));
   if (r.mitigation !== undefined) out.push(...field('Mitigation', mdBlocks(r.mitigation)));
   out.push(...field('Remediation', mdBlocks(r.remediation)));

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * Temporary files of atomic writes (a hidden `.name.xxxx.tmp` beside each target, renamed into
+ * place when whole). Once rkecis starts writing one, SIGINT, SIGTERM and SIGHUP are handled: the
+ * writes are synchronous, so a signal that arrives during them is acted on once they are done
+ * (every file renamed into place, or removed), and the handler then removes any temporary file
+ * still listed and ends the process by the same signal, as if unhandled. An interrupted run so
+ * leaves each target absent or whole, and no temporary file; only SIGKILL, which nothing can
+ * catch, may leave a hidden .tmp file (never a partial target).
+ */
+const live = new Set<string>();
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+let handling = false;
+
+function onSignal(signal: NodeJS.Signals): void {
+  for (const tmp of live) rmSync(tmp, { force: true });
+  live.clear();
+  for (const s of SIGNALS) process.removeListener(s, onSignal);
+  process.kill(process.pid, signal);
+}
+
+/** A fresh temporary path beside `path`, listed for removal on a signal until `settled`. */
+export function tempFor(path: string): string {
+  if (!handling) {
+    handling = true;
+    for (const s of SIGNALS) process.on(s, onSignal);
+  }
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  live.add(tmp);
+  return tmp;
+}
+
+/** The temporary file was renamed into place or removed. */
+export function settled(tmp: string): void {
+  live.delete(tmp);
+}
