@@ -3,7 +3,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'bin/', 'test-artifacts/'] },
+  {
+    ignores: [
+      'dist/',
+      'dist-bench/',
+      'bench/results/',
+      'coverage/',
+      'node_modules/',
+      'bin/',
+      'test-artifacts/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -22,6 +32,56 @@ export default tseslint.config(
               name: 'node:child_process',
               importNames: ['exec', 'execSync'],
               message: 'exec runs a shell; use execFile/spawn without shell.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // What `rkecis scan`, `collect` and `explain` load: no zod, no YAML profile loader, no
+    // Kubernetes client, no store driver at module load (README, Performance). Types are free;
+    // anything else is imported with await import() where it is used.
+    files: [
+      'src/engine/**/*.ts',
+      'src/collect/**/*.ts',
+      'src/report/**/*.ts',
+      'src/profiles/open.ts',
+      'src/profiles/compiled.ts',
+      'src/store/save.ts',
+      'src/cli/main.ts',
+      'src/cli/scan.ts',
+      'src/cli/collect.ts',
+      'src/cli/evaluate.ts',
+      'src/cli/explain.ts',
+      'src/cli/profiles.ts',
+      'src/cli/report-output.ts',
+    ],
+    ignores: ['src/collect/kube-client.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'zod',
+                '@kubernetes/client-node',
+                'better-sqlite3',
+                'pg',
+                'ssh2',
+                '**/evidence/schema.js',
+                '**/evidence/read.js',
+                '**/profiles/schema.js',
+                '**/profiles/load.js',
+                '**/waivers/*',
+                '**/store/history.js',
+                '**/store/open.js',
+                '**/report/formatters/index.js',
+              ],
+              allowTypeImports: true,
+              message:
+                'heavy at start-up: import types only, or await import() it where it is used (README, Performance)',
             },
           ],
         },

@@ -12,6 +12,14 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${pkg.version}\n`);
 } else {
-  const { main } = await import('../dist/cli/main.js');
+  // The bundled CLI (npm run build writes dist/bundle/) loads in a fraction of the time of
+  // dist/cli/, hundreds of files; dist/cli/ runs when the bundle is missing or older than the
+  // last tsc build, so a bare `tsc` is never shadowed by a stale bundle.
+  const { statSync } = await import('node:fs');
+  const mtime = (rel) =>
+    statSync(new URL(rel, import.meta.url), { throwIfNoEntry: false })?.mtimeMs;
+  const bundled = mtime('../dist/bundle/main.js');
+  const fresh = bundled !== undefined && bundled >= (mtime('../dist/cli/main.js') ?? 0);
+  const { main } = await import(fresh ? '../dist/bundle/main.js' : '../dist/cli/main.js');
   process.exitCode = await main(args);
 }

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { collect } from '../collect/collect.js';
 import { DEFAULT_DOCKER_HOST } from '../collect/docker.js';
 import { parseRoles } from '../collect/roles.js';
 import type { Evidence } from '../evidence/schema.js';
-import { DEFAULT_PROFILE, loadProfile } from '../profiles/load.js';
+import { DEFAULT_PROFILE, openProfile } from '../profiles/open.js';
 import { EXIT, InputError } from './errors.js';
 import { emit } from './output.js';
 
@@ -12,6 +11,7 @@ export interface CollectCliOptions {
   root: string;
   kubeconfig?: string;
   role?: string;
+  nodeName?: string;
   timeout: string;
 }
 
@@ -35,6 +35,10 @@ export function addCollectOptions(cmd: Command): Command {
       '--role <roles>',
       'node roles, comma-separated (controlplane,etcd,worker); default: detected from containers',
     )
+    .option(
+      '--node-name <name>',
+      "the node's name in the report: its Kubernetes node name (default: its /etc/hostname)",
+    )
     .option('--timeout <seconds>', 'deadline of each Docker or Kubernetes request', '10');
 }
 
@@ -49,13 +53,18 @@ export async function collectFromOptions(
       `--timeout ${JSON.stringify(opts.timeout)}: expected a number of seconds between 0 and 3600`,
     );
   }
+  const profile = await openProfile(profileName);
+  const roles = opts.role !== undefined ? parseRoles(opts.role) : undefined;
+  // The collectors (and the YAML parser they redact with) load when a node is read.
+  const { collect } = await import('../collect/collect.js');
   return collect({
-    profile: loadProfile(profileName),
+    profile,
     root: opts.root,
     timeoutMs: seconds * 1000,
     ...(opts.dockerHost !== undefined ? { dockerHost: opts.dockerHost } : {}),
     ...(opts.kubeconfig !== undefined ? { kubeconfig: opts.kubeconfig } : {}),
-    ...(opts.role !== undefined ? { roles: parseRoles(opts.role) } : {}),
+    ...(roles !== undefined ? { roles } : {}),
+    ...(opts.nodeName !== undefined ? { nodeName: opts.nodeName } : {}),
   });
 }
 

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { readEvidence } from '../evidence/read.js';
 import { addReportOptions, evaluateAndReport, type ReportOptions } from './report-output.js';
 
 export function register(program: Command, done: (code: number) => void): void {
@@ -8,7 +7,9 @@ export function register(program: Command, done: (code: number) => void): void {
       .command('evaluate')
       .description('evaluate an evidence bundle (from `rkecis collect`) against a profile')
       .argument('<evidence>', 'evidence JSON file, or - for stdin'),
-  ).action((file: string, opts: ReportOptions) => {
-    done(evaluateAndReport(readEvidence(file), opts));
+  ).action(async (file: string, opts: ReportOptions) => {
+    // Validating a bundle needs the evidence schema (zod): loaded here, not for every command.
+    const { readEvidence } = await import('../evidence/read.js');
+    done(await evaluateAndReport(readEvidence(file), opts));
   });
 }

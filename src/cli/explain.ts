@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DEFAULT_PROFILE, loadProfile } from '../profiles/load.js';
+import { DEFAULT_PROFILE, openProfile } from '../profiles/open.js';
 import type { ProfileControl } from '../profiles/schema.js';
 import { InputError } from './errors.js';
 
@@ -41,8 +41,8 @@ export function register(program: Command, done: (code: number) => void): void {
     .description("show a control's guide text, audit and remediation")
     .argument('<control-id>', 'e.g. 1.1.1')
     .option('--profile <name>', 'built-in profile name or profile folder', DEFAULT_PROFILE)
-    .action((id: string, opts: { profile: string }) => {
-      const profile = loadProfile(opts.profile);
+    .action(async (id: string, opts: { profile: string }) => {
+      const profile = await openProfile(opts.profile);
       const c = profile.controls.find((x) => x.id === id);
       if (c === undefined) {
         throw new InputError(

@@ -57,7 +57,7 @@ function clusterSummary(
     const roles = r.node.roles.join(',');
     return `  ${r.node.name.padEnd(width)}  ${roles.padEnd(25)} pass ${String(s.pass).padStart(3)}  fail ${String(s.fail).padStart(3)}  manual ${String(s.manual).padStart(3)}  n/a ${String(s['not-applicable']).padStart(3)}  error ${String(s.error).padStart(3)}`;
   });
-  const failing = reports.some((r) => notCompliant(r.results));
+  const failing = reports.some(judgedAndFailing);
   const order = new Map(profile.controls.map((c, i) => [c.id, i]));
   const failed = [
     ...new Set(
@@ -104,8 +104,16 @@ export function runPlan(file: string, opts: PlanOptions): number {
   if (format === 'text')
     out = `${out.trimEnd()}\n${clusterSummary(file, cluster, profile, reports)}\n`;
   emit(out, opts.output);
-  return reports.some((r) => notCompliant(r.results)) ? EXIT.notCompliant : EXIT.compliant;
+  return reports.some(judgedAndFailing) ? EXIT.notCompliant : EXIT.compliant;
 }
+
+/**
+ * A planned node fails the plan when a control it has fails. A node that none of the profile's
+ * controls apply to (a worker, for a controlplane-only profile) is out of the plan's scope; it is
+ * not a report of nothing judged, which on its own would not be compliant.
+ */
+const judgedAndFailing = (r: NodeReport): boolean =>
+  r.results.length > 0 && notCompliant(r.results);
 
 export function register(program: Command, done: (code: number) => void): void {
   program

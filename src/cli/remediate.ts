@@ -21,6 +21,7 @@ import { loadClusterYml } from '../rke/cluster-yml.js';
 import { buildRemediation, type Remediation } from '../rke/remediate/index.js';
 import { VERSION } from '../version.js';
 import { EXIT, InputError } from './errors.js';
+import { settled, tempFor } from './temp-files.js';
 
 export interface RemediateOptions {
   clusterYml?: string;
@@ -89,13 +90,15 @@ export function readRemediateInput(file: string): { reports?: NodeReport[]; evid
 
 /** Writes a file atomically with mode 0600: a temporary file beside it, then rename. */
 function writePrivate(path: string, text: string, mode = 0o600): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = tempFor(path);
   try {
     writeFileSync(tmp, text, { flag: 'wx', mode });
     chmodSync(tmp, mode); // the umask may have narrowed it; never widened beyond `mode`
     renameSync(tmp, path);
+    settled(tmp);
   } catch (e) {
     rmSync(tmp, { force: true });
+    settled(tmp);
     const err = e as NodeJS.ErrnoException;
     throw new InputError(`cannot write ${path}: ${err.code ?? ''} ${err.message}`.trim());
   }

@@ -1,18 +1,18 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { evaluate } from '../engine/evaluate.js';
 import type { Evidence } from '../evidence/schema.js';
-import { DEFAULT_PROFILE, loadProfile } from '../profiles/load.js';
+import { DEFAULT_PROFILE, openProfile } from '../profiles/open.js';
 import { colours, plain } from '../report/formatters/colors.js';
-import formatters, { FORMAT_NAMES, type FormatName } from '../report/formatters/index.js';
+import { FORMAT_NAMES, loadFormatter, type FormatName } from '../report/formatters/names.js';
 import { notCompliant } from '../report/summary.js';
 import type { NodeReport } from '../report/types.js';
 import { VERSION } from '../version.js';
-import { applyWaivers } from '../waivers/apply.js';
-import { loadWaivers } from '../waivers/load.js';
 import { EXIT, InputError } from './errors.js';
 import { writeFilesAtomic, type PendingFile } from './write-files.js';
 import { addSaveOptions, queueSave, type SaveOptions } from '../store/save.js';
+
+// This module is loaded to define the options of scan, evaluate and cluster, so it loads nothing
+// heavy itself: the engine, the formatters asked for and the waivers are imported when used.
 
 export interface ReportOptions extends SaveOptions {
   profile: string;
@@ -119,10 +119,14 @@ const withNewline = (text: string): string => (text.endsWith('\n') ? text : `${t
  * Everything is checked and rendered before anything is written: a bad waivers file or a
  * formatter that throws leaves no file behind and no half-printed report.
  */
-export function evaluateAndReport(evidence: Evidence, opts: ReportOptions): number {
+export async function evaluateAndReport(evidence: Evidence, opts: ReportOptions): Promise<number> {
   const extra = parseExtraOutputs(opts.out ?? [], opts.output);
-  const waivers = opts.waivers !== undefined ? loadWaivers(opts.waivers) : undefined;
-  const profile = loadProfile(opts.profile);
+  const waivers =
+    opts.waivers !== undefined
+      ? (await import('../waivers/load.js')).loadWaivers(opts.waivers)
+      : undefined;
+  const profile = await openProfile(opts.profile);
+  const { evaluate } = await import('../engine/evaluate.js');
   const now = runDate();
   let report: NodeReport = {
     rkecisVersion: VERSION,
@@ -132,17 +136,21 @@ export function evaluateAndReport(evidence: Evidence, opts: ReportOptions): numb
     ...evaluate(profile, evidence),
   };
   // A waiver expires after its date, UTC: the run's date decides, whether or not it is printed.
-  if (waivers !== undefined) report = applyWaivers(report, waivers, now.toISOString().slice(0, 10));
+  if (waivers !== undefined) {
+    const { applyWaivers } = await import('../waivers/apply.js');
+    report = applyWaivers(report, waivers, now.toISOString().slice(0, 10));
+  }
   queueSave(opts, report, evidence);
 
   const toStdout = opts.output === undefined || opts.output === '-';
   const paint = wantColour(process.stdout, opts.output) ? colours : plain;
   const verbose = opts.verbose === true;
-  const main = withNewline(formatters[opts.format](report, { paint, verbose }));
-  const files: PendingFile[] = extra.map((o) => ({
-    path: o.path,
-    text: withNewline(formatters[o.format](report, { paint: plain, verbose })),
-  }));
+  const main = withNewline((await loadFormatter(opts.format))(report, { paint, verbose }));
+  const files: PendingFile[] = [];
+  for (const o of extra) {
+    const format = await loadFormatter(o.format);
+    files.push({ path: o.path, text: withNewline(format(report, { paint: plain, verbose })) });
+  }
   if (!toStdout && opts.output !== undefined) files.unshift({ path: opts.output, text: main });
 
   writeFilesAtomic(files);

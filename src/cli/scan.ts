@@ -9,6 +9,6 @@ export function register(program: Command, done: (code: number) => void): void {
       program.command('scan').description('scan this node: collect its evidence and evaluate it'),
     ),
   ).action(async (opts: CollectCliOptions & ReportOptions) => {
-    done(evaluateAndReport(await collectFromOptions(opts.profile, opts), opts));
+    done(await evaluateAndReport(await collectFromOptions(opts.profile, opts), opts));
   });
 }

@@ -1,16 +1,14 @@
 import { z } from 'zod';
+import { EVIDENCE_API_VERSION, EVIDENCE_KIND, ROLES, type Role } from './constants.js';
 
 /**
  * Evidence: everything one node tells us, gathered once, as plain JSON.
  * It is the contract between the collectors (I/O) and the engine (pure), and the format of
- * the bundles `rkecis collect` writes. Bump EVIDENCE_API_VERSION on any incompatible change.
+ * the bundles `rkecis collect` writes. Bump EVIDENCE_API_VERSION (constants.ts) on any
+ * incompatible change.
  */
-export const EVIDENCE_API_VERSION = 'rkecis.io/v1';
-export const EVIDENCE_KIND = 'NodeEvidence';
-
-export const ROLES = ['controlplane', 'etcd', 'worker'] as const;
+export { EVIDENCE_API_VERSION, EVIDENCE_KIND, ROLES, type Role };
 export const roleSchema = z.enum(ROLES);
-export type Role = z.infer<typeof roleSchema>;
 
 const reason = z.string().min(1).describe('Why the evidence could not be had');
 

@@ -1,10 +1,10 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../cli/errors.js';
 import { readCompiled } from './compiled.js';
+import { isProfileFolder, profileDir } from './open.js';
 import {
   profileMetaSchema,
   sectionFileSchema,
@@ -12,35 +12,13 @@ import {
   type ProfileControl,
 } from './schema.js';
 
-/** Built-in profiles ship in the package's `profiles/` folder. */
-export const BUILTIN_PROFILES_DIR = fileURLToPath(new URL('../../profiles/', import.meta.url));
-export const DEFAULT_PROFILE = 'rke-cis-1.3.0';
-
-/** Names of the built-in profiles. */
-export function listProfiles(): string[] {
-  return readdirSync(BUILTIN_PROFILES_DIR, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(BUILTIN_PROFILES_DIR, d.name, 'profile.yaml')))
-    .map((d) => d.name)
-    .sort();
-}
-
-/** Resolves a profile name or folder to its folder. */
-export function profileDir(nameOrDir: string): string {
-  if (nameOrDir.includes('/') || nameOrDir.startsWith('.')) {
-    const dir = resolve(nameOrDir);
-    if (!existsSync(join(dir, 'profile.yaml'))) {
-      throw new InputError(`profile ${nameOrDir}: no profile.yaml in that folder`);
-    }
-    return dir;
-  }
-  const dir = join(BUILTIN_PROFILES_DIR, nameOrDir);
-  if (!/^[a-z0-9][a-z0-9.-]*$/.test(nameOrDir) || !existsSync(join(dir, 'profile.yaml'))) {
-    throw new InputError(
-      `unknown profile "${nameOrDir}"; built-in profiles: ${listProfiles().join(', ')}`,
-    );
-  }
-  return dir;
-}
+export {
+  BUILTIN_PROFILES_DIR,
+  DEFAULT_PROFILE,
+  listProfiles,
+  openProfile,
+  profileDir,
+} from './open.js';
 
 const display = (file: string): string => {
   const rel = relative(process.cwd(), file);
@@ -73,17 +51,42 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `${issue.message}${at}`;
 }
 
+/** Profile sections and waivers files are tens of KB; anything this large is not one. */
+export const MAX_YAML_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The text of a profile or waivers file: a regular file (a FIFO, a device or a folder named by
+ * mistake is refused, not read forever), at most MAX_YAML_BYTES.
+ */
+function readSmallFile(file: string): string {
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused just below).
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    throw new InputError(`${display(file)}: cannot read: ${(e as Error).message}`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new InputError(`${display(file)}: not a regular file`);
+    if (st.size > MAX_YAML_BYTES) {
+      throw new InputError(`${display(file)}: larger than ${MAX_YAML_BYTES / 1024 / 1024} MiB`);
+    }
+    return readFileSync(fd, 'utf8');
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`${display(file)}: cannot read: ${(e as Error).message}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads one YAML file and validates it; errors name file:line:column and the problem. */
 export function loadYamlFile<S extends z.ZodType>(
   file: string,
   schema: S,
 ): { data: z.output<S>; at: (path: (string | number)[]) => string } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(`${display(file)}: cannot read: ${(e as Error).message}`);
-  }
+  const text = readSmallFile(file);
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const first = doc.errors[0];
@@ -115,8 +118,7 @@ export function loadYamlFile<S extends z.ZodType>(
  */
 export function loadProfile(nameOrDir: string): Profile {
   const dir = profileDir(nameOrDir);
-  const builtin = !(nameOrDir.includes('/') || nameOrDir.startsWith('.'));
-  return (builtin ? readCompiled(nameOrDir, dir) : undefined) ?? loadProfileFromYaml(dir);
+  return (isProfileFolder(nameOrDir) ? undefined : readCompiled(nameOrDir, dir)) ?? loadProfileFromYaml(dir);
 }
 
 /** Parses and validates a profile folder's YAML. */

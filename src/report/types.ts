@@ -119,3 +119,108 @@ export interface NodeReport {
   /** Present when a waivers file was given. */
   waivers?: WaiversInfo;
 }
+
+/**
+ * A whole cluster's report (`rkecis cluster`): every control with its status on each node and
+ * one overall status. The JSON keeps the node report's field names (profile, summary, results
+ * with id, title, ..., status, actual, expected, audit, remediation, reason) and adds, per
+ * result, `nodes: {<node name>: <status>}`. `kind` tells it from a node report.
+ */
+export const CLUSTER_STATUSES = [...STATUSES, 'mixed'] as const;
+/** `mixed`: the nodes that evaluated the control do not all agree (failingNodes lists which fail). */
+export type ClusterStatus = (typeof CLUSTER_STATUSES)[number];
+
+/** One distinct outcome of a control across nodes: the nodes whose result reads the same. */
+export interface ClusterFinding {
+  status: Status;
+  actual: string;
+  reason?: string;
+  waiver?: AppliedWaiver;
+  /** How many nodes gave this outcome. */
+  count: number;
+  /** Their names, sorted; left out for passing outcomes when the report keeps failing nodes only. */
+  nodes?: string[];
+}
+
+export interface ClusterResult extends Omit<Result, 'status'> {
+  status: ClusterStatus;
+  /** `node`: evaluated on each node that has the role; `cluster`: evaluated once for the cluster (1.6.x, 1.7.x). */
+  scope: 'node' | 'cluster';
+  /** Node name -> its status. Empty for cluster-scoped controls. See ClusterReport.nodeMaps. */
+  nodes: Record<string, Status>;
+  /** Nodes where the control fails or could not be evaluated (error), sorted. */
+  failingNodes: string[];
+  /** The distinct outcomes, failures first; a control with one outcome has one finding. */
+  findings: ClusterFinding[];
+}
+
+export interface ClusterSummary extends Summary {
+  mixed: number;
+  scored: Summary['scored'] & { mixed: number };
+}
+
+export interface ClusterNodeInfo {
+  name: string;
+  /** Where it was reached (cluster.yml address:port), or the bundle file it came from. */
+  source?: string;
+  hostname?: string;
+  roles: Role[];
+  rolesSource: string;
+  rolesReason?: string;
+  kubernetesVersion?: string;
+  collectedAt?: string;
+  summary: Summary;
+}
+
+export interface NotScannedNode {
+  name: string;
+  /** Declared roles (cluster.yml); empty when unknown (a bundle that could not be read). */
+  roles: Role[];
+  source?: string;
+  reason: string;
+}
+
+export interface Coverage {
+  /** What the expected node list comes from: cluster.yml, or the bundle files themselves. */
+  expectedFrom: string;
+  expected: number;
+  scanned: number;
+  /** True when every expected node was scanned. */
+  complete: boolean;
+  byRole: { role: Role; expected: number; scanned: number }[];
+  notScanned: NotScannedNode[];
+  /** Scanned nodes that the expected list does not name (a bundle of another node). */
+  unexpected: string[];
+}
+
+export interface ClusterReport {
+  kind: 'cluster';
+  rkecisVersion?: string;
+  generatedAt?: string;
+  profile: ProfileInfo;
+  cluster: {
+    name: string;
+    /** The cluster.yml or bundle folder the scan was made from. */
+    source: string;
+    /** Where the cluster-scoped controls' Kubernetes evidence came from. */
+    clusterEvidence?: string;
+    kubernetesVersion?: string;
+  };
+  coverage: Coverage;
+  /** The scanned nodes, by name. */
+  nodes: ClusterNodeInfo[];
+  /**
+   * `all`: every result's `nodes` map names every node that evaluated it. `failing`: only the
+   * failing nodes (fail, error) are named, in `nodes` and in findings; counts stay complete.
+   */
+  nodeMaps: 'all' | 'failing';
+  summary: ClusterSummary;
+  results: ClusterResult[];
+  waivers?: WaiversInfo;
+}
+
+/** Either kind of report, as formatters accept them. */
+export type AnyReport = NodeReport | ClusterReport;
+
+export const isClusterReport = (r: AnyReport): r is ClusterReport =>
+  (r as { kind?: unknown }).kind === 'cluster';

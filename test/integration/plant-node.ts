@@ -49,8 +49,16 @@ export async function importImages(host: string, images: string[]): Promise<void
   }
 }
 
-/** Creates and starts the node's RKE containers as the example shows them (entrypoint, args, image). */
-export async function plantContainers(host: string, node: Evidence): Promise<void> {
+/**
+ * Creates and starts the node's RKE containers as the example shows them (entrypoint, args,
+ * image). `start: false` only creates them: docker inspect shows the same Path and Args, and
+ * nothing runs (several engines on a small machine).
+ */
+export async function plantContainers(
+  host: string,
+  node: Evidence,
+  { start = true } = {},
+): Promise<void> {
   for (const [name, c] of Object.entries(node.containers)) {
     if (c.status !== 'present') continue;
     // The env var proves Env never reaches evidence or reports.
@@ -67,7 +75,7 @@ export async function plantContainers(host: string, node: Evidence): Promise<voi
       c.image,
       ...c.args,
     ]);
-    await docker(host, ['start', name]);
+    if (start) await docker(host, ['start', name]);
   }
 }
 

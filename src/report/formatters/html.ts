@@ -14,17 +14,17 @@ const sha256 = (text: string): string =>
  * Nothing may be loaded from anywhere: the inline style and script are allowed by their hashes,
  * so even markup that slipped past escaping could not run or fetch.
  */
-const csp = (): string =>
+export const csp = (css: string = CSS): string =>
   [
     "default-src 'none'",
-    `style-src ${sha256(CSS)}`,
+    `style-src ${sha256(css)}`,
     `script-src ${sha256(SCRIPT)}`,
     "img-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
 
-function htmlBlocks(text: string): string {
+export function htmlBlocks(text: string): string {
   return blocks(text)
     .map((b) =>
       b.kind === 'pre'
@@ -110,7 +110,7 @@ function summary(doc: SelfAssessment, report: NodeReport): string {
   ].join('\n');
 }
 
-function waiverTable(title: string, list: readonly WaiverEntry[]): string {
+export function waiverTable(title: string, list: readonly WaiverEntry[]): string {
   if (list.length === 0) return '';
   const rows = list.map(
     (w) =>

@@ -1,11 +1,20 @@
-import type { NodeReport } from '../types.js';
+import { isClusterReport, type AnyReport, type ClusterReport, type NodeReport } from '../types.js';
+import { clusterHtml } from './cluster-html.js';
+import { clusterJson } from './cluster-json.js';
+import { clusterJunit } from './cluster-junit.js';
+import { clusterMarkdown } from './cluster-markdown.js';
+import { clusterSarif } from './cluster-sarif.js';
+import { clusterText } from './cluster-text.js';
 import type { Paint } from './colors.js';
 import { html } from './html.js';
 import { json } from './json.js';
 import { junit } from './junit.js';
 import { markdown } from './markdown.js';
+import type { FormatName } from './names.js';
 import { sarif } from './sarif.js';
 import { text } from './text.js';
+
+export { FORMAT_NAMES, type FormatName } from './names.js';
 
 export interface FormatOptions {
   /** Terminal colours (text only); the CLI decides, formatters never look at the terminal. */
@@ -14,18 +23,27 @@ export interface FormatOptions {
   verbose?: boolean;
 }
 
+/** A node report's formatter. */
 export type Formatter = (report: NodeReport, options: FormatOptions) => string;
+/** A cluster report's formatter (src/report/formatters/cluster-*.ts). */
+export type ClusterFormatter = (report: ClusterReport, options: FormatOptions) => string;
+/** A formatter of either kind of report: the cluster's rendering for `kind: 'cluster'`. */
+export type AnyFormatter = (report: AnyReport, options: FormatOptions) => string;
 
-/** Every output format; the CLI's --format and -o choices come from these keys. */
-const formatters = {
-  text,
-  json,
-  junit,
-  sarif,
-  markdown,
-  html,
-} satisfies Record<string, Formatter>;
+/** One format: its node rendering and its cluster rendering. */
+export const bothKinds =
+  (node: Formatter, cluster: ClusterFormatter): AnyFormatter =>
+  (report, options) =>
+    isClusterReport(report) ? cluster(report, options) : node(report, options);
+
+/** Every output format, for node and cluster reports alike; the keys are FORMAT_NAMES. */
+const formatters: Record<FormatName, AnyFormatter> = {
+  text: bothKinds(text, clusterText),
+  json: bothKinds(json, clusterJson),
+  junit: bothKinds(junit, clusterJunit),
+  sarif: bothKinds(sarif, clusterSarif),
+  markdown: bothKinds(markdown, clusterMarkdown),
+  html: bothKinds(html, clusterHtml),
+};
 
 export default formatters;
-export type FormatName = keyof typeof formatters;
-export const FORMAT_NAMES = Object.keys(formatters) as FormatName[];

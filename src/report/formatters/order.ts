@@ -1,4 +1,4 @@
-import type { NodeReport, Result } from '../types.js';
+import type { ProfileInfo, Result } from '../types.js';
 
 /** Dotted ids compared as numbers, the way the guide orders them (1.1.2 before 1.1.10). */
 export function compareIds(a: string, b: string): number {
@@ -15,28 +15,34 @@ export function compareIds(a: string, b: string): number {
   return 0;
 }
 
+/** What ordering needs of a result (a node's Result, or a cluster's). */
+type Ordered = Pick<Result, 'id' | 'section'>;
+
 /** Results sorted by control id: formatters never depend on the order they were produced in. */
-export const sortedResults = (results: readonly Result[]): Result[] =>
+export const sortedResults = <R extends Ordered = Result>(results: readonly R[]): R[] =>
   [...results].sort((a, b) => compareIds(a.id, b.id));
 
-export interface SectionResults {
+export interface SectionResults<R extends Ordered = Result> {
   id: string;
   title: string;
   description?: string;
-  results: Result[];
+  results: R[];
 }
 
-export interface GroupResults {
+export interface GroupResults<R extends Ordered = Result> {
   id: string;
   title: string;
-  sections: SectionResults[];
+  sections: SectionResults<R>[];
 }
 
 /** The results under the guide's headings: groups ("1 - Master Node ...") holding sections ("1.1 - API Server"). */
-export function groupResults(report: NodeReport): GroupResults[] {
+export function groupResults<R extends Ordered = Result>(report: {
+  profile: ProfileInfo;
+  results: readonly R[];
+}): GroupResults<R>[] {
   const sectionInfo = new Map((report.profile.sections ?? []).map((s) => [s.id, s]));
   const groupTitle = new Map((report.profile.groups ?? []).map((g) => [g.id, g.title]));
-  const sections = new Map<string, SectionResults>();
+  const sections = new Map<string, SectionResults<R>>();
   for (const r of sortedResults(report.results)) {
     let s = sections.get(r.section);
     if (s === undefined) {
@@ -51,7 +57,7 @@ export function groupResults(report: NodeReport): GroupResults[] {
     }
     s.results.push(r);
   }
-  const groups = new Map<string, GroupResults>();
+  const groups = new Map<string, GroupResults<R>>();
   for (const s of [...sections.values()].sort((a, b) => compareIds(a.id, b.id))) {
     const id = s.id.split('.')[0] ?? s.id;
     let g = groups.get(id);
@@ -65,7 +71,7 @@ export function groupResults(report: NodeReport): GroupResults[] {
 }
 
 /** "1.1 API Server": a section's id and title, for formats without nested headings. */
-export function sectionTitle(report: NodeReport, section: string): string {
+export function sectionTitle(report: { profile: ProfileInfo }, section: string): string {
   const title = report.profile.sections?.find((s) => s.id === section)?.title;
   return title === undefined ? section : `${section} ${title}`;
 }

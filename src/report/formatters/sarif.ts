@@ -1,5 +1,5 @@
 import { notCompliant } from '../summary.js';
-import type { NodeReport, Result } from '../types.js';
+import type { AppliedWaiver, NodeReport, ProfileInfo, Result } from '../types.js';
 import { controlHeading, scoredLabel } from './labels.js';
 import { mdCell, mdCode } from './markdown-escape.js';
 import { mdBlocks } from './markdown.js';
@@ -9,9 +9,13 @@ import { sectionTitle, sortedResults } from './order.js';
 export const SARIF_SCHEMA_URI =
   'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
-const level = (r: Pick<Result, 'scored'>): 'error' | 'warning' => (r.scored ? 'error' : 'warning');
+export const level = (r: Pick<Result, 'scored'>): 'error' | 'warning' =>
+  r.scored ? 'error' : 'warning';
 
-function helpText(r: Result): string {
+/** The control's fields every result of it shares (a node's Result or a cluster's). */
+type ControlFields = Omit<Result, 'status'>;
+
+function helpText(r: ControlFields): string {
   return [
     ...(r.notes !== undefined ? [`Notes: ${r.notes.trimEnd()}`, ''] : []),
     ...(r.audit !== '' ? ['Audit:', r.audit, ''] : []),
@@ -23,7 +27,7 @@ function helpText(r: Result): string {
   ].join('\n');
 }
 
-function helpMarkdown(r: Result): string {
+function helpMarkdown(r: ControlFields): string {
   return [
     ...(r.notes !== undefined ? ['**Notes**', '', mdBlocks(r.notes), ''] : []),
     ...(r.audit !== '' ? ['**Audit**', '', mdCode(r.audit, 'sh'), ''] : []),
@@ -36,7 +40,7 @@ function helpMarkdown(r: Result): string {
   ].join('\n');
 }
 
-function rule(report: NodeReport, r: Result): Record<string, unknown> {
+export function rule(report: { profile: ProfileInfo }, r: ControlFields): Record<string, unknown> {
   return {
     id: r.id,
     shortDescription: { text: r.title },
@@ -84,23 +88,25 @@ function result(report: NodeReport, r: Result, ruleIndex: number): Record<string
     partialFingerprints: { 'rkecisNodeControl/v1': `${node}/${r.id}` },
     properties: { status: r.status, scored: r.scored, actual: r.actual, expected: r.expected },
   };
-  if (r.waiver !== undefined) {
-    const location = waiverLocation(r.waiver.source);
-    // A waiver is SARIF's external, accepted suppression: viewers show the result as suppressed, with why.
-    out.suppressions = [
-      {
-        kind: 'external',
-        status: 'accepted',
-        justification: r.waiver.justification,
-        ...(location !== undefined ? { location } : {}),
-        properties: {
-          ...(r.waiver.approvedBy !== undefined ? { approvedBy: r.waiver.approvedBy } : {}),
-          ...(r.waiver.expires !== undefined ? { expires: r.waiver.expires } : {}),
-        },
-      },
-    ];
-  }
+  if (r.waiver !== undefined) out.suppressions = suppressions(r.waiver);
   return out;
+}
+
+/** A waiver is SARIF's external, accepted suppression: viewers show the result as suppressed, with why. */
+export function suppressions(waiver: AppliedWaiver): Record<string, unknown>[] {
+  const location = waiverLocation(waiver.source);
+  return [
+    {
+      kind: 'external',
+      status: 'accepted',
+      justification: waiver.justification,
+      ...(location !== undefined ? { location } : {}),
+      properties: {
+        ...(waiver.approvedBy !== undefined ? { approvedBy: waiver.approvedBy } : {}),
+        ...(waiver.expires !== undefined ? { expires: waiver.expires } : {}),
+      },
+    },
+  ];
 }
 
 /**

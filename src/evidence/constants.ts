@@ -1,0 +1,10 @@
+/**
+ * The evidence format's constants, apart from its zod schema (schema.ts) so that code that only
+ * names them (the collectors, the cluster merger) does not load zod: importing it costs a CLI
+ * run about a tenth of a second.
+ */
+export const EVIDENCE_API_VERSION = 'rkecis.io/v1';
+export const EVIDENCE_KIND = 'NodeEvidence';
+
+export const ROLES = ['controlplane', 'etcd', 'worker'] as const;
+export type Role = (typeof ROLES)[number];
