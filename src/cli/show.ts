@@ -7,6 +7,7 @@ import formatters, { FORMAT_NAMES, type FormatName } from '../report/formatters/
 import { notCompliant } from '../report/summary.js';
 import { loadScan, type LoadedScan } from '../store/history.js';
 import { withStore } from '../store/open.js';
+import { loadTrend } from '../store/trend.js';
 import { EXIT, InputError } from './errors.js';
 import { emit } from './output.js';
 import { wantColour } from './report-output.js';
@@ -61,7 +62,19 @@ export function register(program: Command, done: (code: number) => void): void {
     .option('--profile <name>', 'profile for --recheck (default: the one the scan was made with)')
     .option('--evidence', 'write the stored evidence bundle instead of the report')
     .action(async (id: string, opts: ShowOptions) => {
-      const scan = await withStore(opts.store, { create: false }, (store) => loadScan(store, id));
+      const { scan, trend } = await withStore(opts.store, { create: false }, async (store) => {
+        const loaded = await loadScan(store, id);
+        const node = loaded.record.node;
+        // The html document shows the node's pass rate over its stored scans up to this one.
+        const points =
+          opts.format === 'html' && node !== null
+            ? (await loadTrend(store, { node }, 1000))
+                // Ids sort by the time a scan was saved; scannedAt may repeat (same bundle twice).
+                .filter((p) => p.id <= loaded.record.id)
+                .slice(-30)
+            : undefined;
+        return { scan: loaded, trend: points };
+      });
       if (opts.evidence === true) {
         emit(scan.evidenceBytes.toString('utf8'), opts.output);
         done(EXIT.compliant);
@@ -69,7 +82,11 @@ export function register(program: Command, done: (code: number) => void): void {
       }
       const paint = wantColour(process.stdout, opts.output) ? colours : plain;
       emit(
-        formatters[opts.format](scan.report, { paint, verbose: opts.verbose === true }),
+        formatters[opts.format](scan.report, {
+          paint,
+          verbose: opts.verbose === true,
+          ...(trend !== undefined ? { trend } : {}),
+        }),
         opts.output,
       );
       let code: number = notCompliant(scan.report.results) ? EXIT.notCompliant : EXIT.compliant;

@@ -372,6 +372,18 @@ export function storeSuite(engine: EngineUnderTest): void {
           '1.1.2',
           '1.1.3',
         ]);
+        // The html document carries the node's trend over its stored scans up to this one.
+        const saveB2 = await runCli(['evaluate', NODE_B, '--profile', PROFILE_DIR, '--store', url]);
+        const idB2 = /saved scan (\w+)/.exec(saveB2.stderr)?.[1] ?? '';
+        const htmlB2 = await runCli(['show', idB2, '--store', url, '-f', 'html']);
+        expect(htmlB2.stdout).toContain('<section id="trend">');
+        expect(htmlB2.stdout).toContain('over the 2 stored scans of this node');
+        expect(htmlB2.stdout.match(/<circle /g)).toHaveLength(2);
+        const htmlB1 = await runCli(['show', idB, '--store', url, '-f', 'html']);
+        expect(htmlB1.stdout).toContain('over the 1 stored scan of this node');
+        expect((await runCli(['show', idB, '--store', url, '-f', 'json'])).stdout).not.toContain(
+          'trend',
+        );
         const text = await runCli(['show', idA, '--store', url]);
         expect(text.stdout).toContain('Node: node-a');
         const recheck = await runCli([

@@ -1,3 +1,5 @@
+import type { FormatOptions } from './index.js';
+import { trendSvg, type TrendPoint } from './trend-svg.js';
 import { createHash } from 'node:crypto';
 import type { NodeReport, Result, WaiverEntry } from '../types.js';
 import { CSS, SCRIPT, STATUS_COLOUR } from './html-assets.js';
@@ -89,6 +91,12 @@ function chart(doc: SelfAssessment): string {
   return `<svg class="chart" viewBox="0 0 1000 40" preserveAspectRatio="none" role="img" aria-label="${esc(`Controls by result: ${title}`)}">${bars.join('')}</svg>`;
 }
 
+/** The pass rate over the node's stored scans, when the CLI found any (rkecis show). */
+function trend(points: readonly TrendPoint[] | undefined): string {
+  if (points === undefined || points.length === 0) return '';
+  return `<section id="trend"><h2>Trend</h2><p>Scored pass rate over the ${points.length} stored scan${points.length === 1 ? '' : 's'} of this node, up to this one.</p>${trendSvg(points)}</section>`;
+}
+
 function summary(doc: SelfAssessment, report: NodeReport): string {
   const rows = doc.counts.map(
     (c) =>
@@ -144,7 +152,7 @@ function filters(doc: SelfAssessment): string {
  * The self-assessment document as one self-contained HTML file: no network, no external assets,
  * prints cleanly to PDF, a summary chart, a status filter, and an anchor on every control.
  */
-export function html(report: NodeReport): string {
+export function html(report: NodeReport, options: FormatOptions = {}): string {
   const doc = selfAssessment(report);
   const failing =
     doc.failing.length === 0
@@ -182,6 +190,7 @@ export function html(report: NodeReport): string {
     `<table class="meta" id="meta"><tbody>${doc.header.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</tbody></table></header>`,
     '<main>',
     summary(doc, report),
+    trend(options.trend),
     `<section id="methodology"><h2>Testing controls methodology</h2>${doc.methodology.map(htmlBlocks).join('')}</section>`,
     `<section id="failing"><h2>Failing Scored Controls</h2>${failing}</section>`,
     waivers(doc),

@@ -1,3 +1,4 @@
+import type { TrendPoint } from './trend-svg.js';
 import { isClusterReport, type AnyReport, type ClusterReport, type NodeReport } from '../types.js';
 import { clusterHtml } from './cluster-html.js';
 import { clusterJson } from './cluster-json.js';
@@ -21,6 +22,8 @@ export interface FormatOptions {
   paint?: Paint;
   /** Also show the evidence of passing controls (text only). */
   verbose?: boolean;
+  /** The node's scored pass rate over its stored scans, oldest first (html only). */
+  trend?: readonly TrendPoint[];
 }
 
 /** A node report's formatter. */
