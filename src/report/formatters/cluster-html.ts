@@ -9,7 +9,7 @@ import {
 import { CLUSTER_RESULT_LABEL } from './cluster-labels.js';
 import { CSS, SCRIPT, STATUS_COLOUR } from './html-assets.js';
 import { html as esc } from './html-escape.js';
-import { csp, htmlBlocks, waiverTable } from './html.js';
+import { documentStart, groupSections, htmlBlocks, waiverTable } from './html.js';
 import { controlHeading, waiverDetail } from './labels.js';
 import { controlAnchor } from './markdown.js';
 
@@ -171,37 +171,9 @@ export function clusterHtml(report: ClusterReport): string {
           waiverTable('Unused', w.unused),
           '</section>',
         ].join('\n');
-  const groups = doc.groups.map((g) =>
-    [
-      `<section class="group" id="group-${esc(g.id)}"><h2>${esc(`${g.id} - ${g.title}`)}</h2>`,
-      ...g.sections.map((s) =>
-        [
-          `<section class="section" id="section-${esc(s.id)}"><h3>${esc(`${s.id} - ${s.title}`)}</h3>`,
-          ...(s.description !== undefined ? [htmlBlocks(s.description)] : []),
-          ...s.results.map(control),
-          '</section>',
-        ].join('\n'),
-      ),
-      '</section>',
-    ].join('\n'),
-  );
-  const generator =
-    report.rkecisVersion === undefined ? 'rkecis' : `rkecis ${report.rkecisVersion}`;
+  const groups = groupSections(doc.groups, control);
   return `${[
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${esc(csp(STYLE))}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<meta name="generator" content="${esc(generator)}">`,
-    `<title>${esc(doc.title)}</title>`,
-    `<style>${STYLE}</style>`,
-    '</head>',
-    '<body>',
-    `<header><h1>${esc(doc.title)}</h1><p class="subtitle">${esc(doc.subtitle)}</p>`,
-    `<table class="meta" id="meta"><tbody>${doc.header.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</tbody></table></header>`,
-    '<main>',
+    ...documentStart(doc, report.rkecisVersion, STYLE),
     summary(doc),
     coverage(doc),
     `<section id="methodology"><h2>Testing controls methodology</h2>${doc.methodology.map(htmlBlocks).join('')}</section>`,

@@ -152,13 +152,16 @@ function filters(doc: SelfAssessment): string {
  * The self-assessment document as one self-contained HTML file: no network, no external assets,
  * prints cleanly to PDF, a summary chart, a status filter, and an anchor on every control.
  */
-export function html(report: NodeReport, options: FormatOptions = {}): string {
-  const doc = selfAssessment(report);
-  const failing =
-    doc.failing.length === 0
-      ? '<p>None: every scored control passes or is not applicable.</p>'
-      : `<ul>${doc.failing.map((r) => `<li><a href="#${esc(controlAnchor(r.id))}">${esc(controlHeading(r))}</a>: ${esc(resultLabel(r))}</li>`).join('')}</ul>`;
-  const groups = doc.groups.map((g) =>
+/** The guide's groups and sections, each control rendered by the given function. */
+export function groupSections<R>(
+  groups: readonly {
+    id: string;
+    title: string;
+    sections: readonly { id: string; title: string; description?: string; results: readonly R[] }[];
+  }[],
+  control: (r: R) => string,
+): string[] {
+  return groups.map((g) =>
     [
       `<section class="group" id="group-${esc(g.id)}"><h2>${esc(`${g.id} - ${g.title}`)}</h2>`,
       ...g.sections.map((s) =>
@@ -172,23 +175,42 @@ export function html(report: NodeReport, options: FormatOptions = {}): string {
       '</section>',
     ].join('\n'),
   );
-  const generator =
-    report.rkecisVersion === undefined ? 'rkecis' : `rkecis ${report.rkecisVersion}`;
-  return `${[
+}
+
+/** The document's head, title block and header table, up to `<main>` (node and cluster alike). */
+export function documentStart(
+  doc: { title: string; subtitle: string; header: readonly (readonly [string, string])[] },
+  rkecisVersion: string | undefined,
+  style: string,
+): string[] {
+  const generator = rkecisVersion === undefined ? 'rkecis' : `rkecis ${rkecisVersion}`;
+  return [
     '<!DOCTYPE html>',
     '<html lang="en">',
     '<head>',
     '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${esc(csp())}">`,
+    `<meta http-equiv="Content-Security-Policy" content="${esc(csp(style))}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<meta name="generator" content="${esc(generator)}">`,
     `<title>${esc(doc.title)}</title>`,
-    `<style>${CSS}</style>`,
+    `<style>${style}</style>`,
     '</head>',
     '<body>',
     `<header><h1>${esc(doc.title)}</h1><p class="subtitle">${esc(doc.subtitle)}</p>`,
     `<table class="meta" id="meta"><tbody>${doc.header.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</tbody></table></header>`,
     '<main>',
+  ];
+}
+
+export function html(report: NodeReport, options: FormatOptions = {}): string {
+  const doc = selfAssessment(report);
+  const failing =
+    doc.failing.length === 0
+      ? '<p>None: every scored control passes or is not applicable.</p>'
+      : `<ul>${doc.failing.map((r) => `<li><a href="#${esc(controlAnchor(r.id))}">${esc(controlHeading(r))}</a>: ${esc(resultLabel(r))}</li>`).join('')}</ul>`;
+  const groups = groupSections(doc.groups, control);
+  return `${[
+    ...documentStart(doc, report.rkecisVersion, CSS),
     summary(doc, report),
     trend(options.trend),
     `<section id="methodology"><h2>Testing controls methodology</h2>${doc.methodology.map(htmlBlocks).join('')}</section>`,
