@@ -9,7 +9,16 @@ import {
 import { CLUSTER_RESULT_LABEL } from './cluster-labels.js';
 import { CSS, SCRIPT, STATUS_COLOUR } from './html-assets.js';
 import { html as esc } from './html-escape.js';
-import { documentStart, groupSections, htmlBlocks, waiverTable } from './html.js';
+import {
+  chart,
+  closingFields,
+  controlArticle,
+  documentStart,
+  field,
+  groupSections,
+  htmlBlocks,
+  waiverTable,
+} from './html.js';
 import { controlHeading, waiverDetail } from './labels.js';
 import { controlAnchor } from './markdown.js';
 
@@ -22,9 +31,6 @@ const STYLE = `${CSS}
 table.outcomes td.nodes { max-width: 24rem; overflow-wrap: anywhere; }
 .notscanned { color: #cf222e; font-weight: 600; }
 `;
-
-const field = (label: string, body: string, cls = ''): string =>
-  `<dt>${esc(label)}</dt><dd${cls === '' ? '' : ` class="${cls}"`}>${body}</dd>`;
 
 function outcomes(r: ClusterResult): string {
   if (r.scope === 'cluster') {
@@ -39,7 +45,6 @@ function outcomes(r: ClusterResult): string {
 }
 
 function control(r: ClusterResult): string {
-  const anchor = controlAnchor(r.id);
   const label = clusterResultLabel(r);
   const waivers = [
     ...new Map(
@@ -67,31 +72,9 @@ function control(r: ClusterResult): string {
         'waiver',
       ),
     ),
-    ...(r.reason !== undefined ? [field('Reason', htmlBlocks(r.reason), 'reason')] : []),
-    ...(r.notes !== undefined ? [field('Notes', htmlBlocks(r.notes))] : []),
-    ...(r.mitigation !== undefined ? [field('Mitigation', htmlBlocks(r.mitigation))] : []),
-    field('Remediation', htmlBlocks(r.remediation)),
+    ...closingFields(r),
   ];
-  return [
-    `<article class="control st-${r.status}${r.waiver !== undefined ? ' waived' : ''}" id="${esc(anchor)}" data-status="${r.status}">`,
-    `<h4><a class="anchor" href="#${esc(anchor)}" aria-label="Link to ${esc(r.id)}">#</a>${esc(controlHeading(r))}<span class="badge s-${r.status}">${esc(label)}</span></h4>`,
-    `<dl>${fields.join('')}</dl>`,
-    '</article>',
-  ].join('\n');
-}
-
-function chart(doc: ClusterDocument): string {
-  const title = doc.counts.map((c) => `${c.count} ${c.label}`).join(', ');
-  let x = 0;
-  const bars = doc.counts
-    .filter((c) => c.count > 0)
-    .map((c) => {
-      const w = Math.round((c.count / Math.max(doc.total, 1)) * 100000) / 100;
-      const rect = `<rect x="${Math.round(x * 100) / 100}" y="0" width="${w}" height="40" fill="${COLOUR[c.status]}"><title>${esc(`${c.label}: ${c.count}`)}</title></rect>`;
-      x += w;
-      return rect;
-    });
-  return `<svg class="chart" viewBox="0 0 1000 40" preserveAspectRatio="none" role="img" aria-label="${esc(`Controls by result: ${title}`)}">${bars.join('')}</svg>`;
+  return controlArticle(r, controlHeading(r), label, fields);
 }
 
 function coverage(doc: ClusterDocument): string {
@@ -134,7 +117,7 @@ function summary(doc: ClusterDocument): string {
   return [
     '<section id="summary"><h2>Summary</h2>',
     `<p class="verdict ${doc.verdict.compliant ? 'ok' : 'bad'}" id="verdict">Result: ${esc(doc.verdict.label)}</p>`,
-    chart(doc),
+    chart(doc, COLOUR),
     '<table class="counts"><thead><tr><th>Result</th><th>Controls</th><th>Scored</th></tr></thead><tbody>',
     ...rows,
     `<tr><th>Total</th><td class="num" data-count="total">${doc.total}</td><td class="num">${doc.scoredTotal}</td></tr>`,

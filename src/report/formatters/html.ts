@@ -36,11 +36,40 @@ export function htmlBlocks(text: string): string {
     .join('');
 }
 
-const field = (label: string, body: string, cls = ''): string =>
+/** One labelled field of a control (a definition-list row). */
+export const field = (label: string, body: string, cls = ''): string =>
   `<dt>${esc(label)}</dt><dd${cls === '' ? '' : ` class="${cls}"`}>${body}</dd>`;
 
-function control(r: Result): string {
+/** The fields every control ends with, node and cluster alike. */
+export const closingFields = (r: {
+  reason?: string | undefined;
+  notes?: string | undefined;
+  mitigation?: string | undefined;
+  remediation: string;
+}): string[] => [
+  ...(r.reason !== undefined ? [field('Reason', htmlBlocks(r.reason), 'reason')] : []),
+  ...(r.notes !== undefined ? [field('Notes', htmlBlocks(r.notes))] : []),
+  ...(r.mitigation !== undefined ? [field('Mitigation', htmlBlocks(r.mitigation))] : []),
+  field('Remediation', htmlBlocks(r.remediation)),
+];
+
+/** A control as an anchored article, filterable by its status. */
+export function controlArticle(
+  r: { id: string; status: string; waiver?: unknown },
+  heading: string,
+  label: string,
+  fields: readonly string[],
+): string {
   const anchor = controlAnchor(r.id);
+  return [
+    `<article class="control st-${r.status}${r.waiver !== undefined ? ' waived' : ''}" id="${esc(anchor)}" data-status="${r.status}">`,
+    `<h4><a class="anchor" href="#${esc(anchor)}" aria-label="Link to ${esc(r.id)}">#</a>${esc(heading)}<span class="badge s-${r.status}">${esc(label)}</span></h4>`,
+    `<dl>${fields.join('')}</dl>`,
+    '</article>',
+  ].join('\n');
+}
+
+function control(r: Result): string {
   const label = resultLabel(r);
   const fields = [
     ...(r.audit !== ''
@@ -63,28 +92,23 @@ function control(r: Result): string {
           ),
         ]
       : []),
-    ...(r.reason !== undefined ? [field('Reason', htmlBlocks(r.reason), 'reason')] : []),
-    ...(r.notes !== undefined ? [field('Notes', htmlBlocks(r.notes))] : []),
-    ...(r.mitigation !== undefined ? [field('Mitigation', htmlBlocks(r.mitigation))] : []),
-    field('Remediation', htmlBlocks(r.remediation)),
+    ...closingFields(r),
   ];
-  return [
-    `<article class="control st-${r.status}${r.waiver !== undefined ? ' waived' : ''}" id="${esc(anchor)}" data-status="${r.status}">`,
-    `<h4><a class="anchor" href="#${esc(anchor)}" aria-label="Link to ${esc(r.id)}">#</a>${esc(controlHeading(r))}<span class="badge s-${r.status}">${esc(label)}</span></h4>`,
-    `<dl>${fields.join('')}</dl>`,
-    '</article>',
-  ].join('\n');
+  return controlArticle(r, controlHeading(r), label, fields);
 }
 
 /** A stacked bar of the statuses, drawn in SVG attributes (no style attributes: the CSP forbids them). */
-function chart(doc: SelfAssessment): string {
+export function chart<S extends string>(
+  doc: { counts: readonly { status: S; label: string; count: number }[]; total: number },
+  colour: Record<S, string>,
+): string {
   const title = doc.counts.map((c) => `${c.count} ${c.label}`).join(', ');
   let x = 0;
   const bars = doc.counts
     .filter((c) => c.count > 0)
     .map((c) => {
       const w = Math.round((c.count / Math.max(doc.total, 1)) * 100000) / 100;
-      const rect = `<rect x="${Math.round(x * 100) / 100}" y="0" width="${w}" height="40" fill="${STATUS_COLOUR[c.status]}"><title>${esc(`${c.label}: ${c.count}`)}</title></rect>`;
+      const rect = `<rect x="${Math.round(x * 100) / 100}" y="0" width="${w}" height="40" fill="${colour[c.status]}"><title>${esc(`${c.label}: ${c.count}`)}</title></rect>`;
       x += w;
       return rect;
     });
@@ -105,7 +129,7 @@ function summary(doc: SelfAssessment, report: NodeReport): string {
   return [
     '<section id="summary"><h2>Summary</h2>',
     `<p class="verdict ${doc.verdict.compliant ? 'ok' : 'bad'}" id="verdict">Result: ${esc(doc.verdict.label)}</p>`,
-    chart(doc),
+    chart(doc, STATUS_COLOUR),
     '<table class="counts"><thead><tr><th>Result</th><th>Controls</th><th>Scored</th></tr></thead><tbody>',
     ...rows,
     `<tr><th>Total</th><td class="num" data-count="total">${doc.total}</td><td class="num">${report.summary.scored.total}</td></tr>`,
