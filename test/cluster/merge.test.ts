@@ -216,3 +216,14 @@ describe('createClusterMerger', () => {
     expect(clusterNotCompliant(r2)).toBe(false);
   });
 });
+
+describe('cluster markdown', () => {
+  it('shows control characters of an error reason, as the node document does', async () => {
+    const { clusterMarkdown } = await import('../../src/report/formatters/cluster-markdown.js');
+    const m = createClusterMerger({ profile });
+    m.add(tiny('a', [{ status: 'error', reason: 'bad \u001b[31mred\u0007 arg' }]));
+    const md = clusterMarkdown(m.finish(CLUSTER));
+    expect(md).toMatch(/bad \S*x1b\S*31mred\S*x07 arg/);
+    expect(md).not.toContain('\u001b');
+  });
+});

@@ -1,4 +1,4 @@
-import type { ClusterReport, ClusterResult, WaiverEntry } from '../types.js';
+import type { ClusterReport, ClusterResult } from '../types.js';
 import {
   clusterDocument,
   clusterResultLabel,
@@ -8,14 +8,10 @@ import {
 import { CLUSTER_RESULT_LABEL } from './cluster-labels.js';
 import { controlHeading, waiverDetail } from './labels.js';
 import { mdCell, mdCode, mdInline } from './markdown-escape.js';
-import { controlAnchor, mdBlocks } from './markdown.js';
+import { closingFields, controlAnchor, field, mdBlocks, waiverList } from './markdown.js';
 
 const link = (r: ClusterResult): string =>
   `[${mdInline(controlHeading(r))}](#${controlAnchor(r.id)})`;
-
-function field(label: string, body: string): string[] {
-  return [`**${label}**`, '', body, ''];
-}
 
 function control(r: ClusterResult): string[] {
   const out = [
@@ -57,26 +53,8 @@ function control(r: ClusterResult): string[] {
   ];
   for (const w of waivers)
     out.push(...field('Waiver', `${mdBlocks(w.justification)}\n\n_${mdInline(waiverDetail(w))}_`));
-  if (r.reason !== undefined) out.push(...field('Reason', mdBlocks(r.reason)));
-  if (r.notes !== undefined) out.push(...field('Notes', mdBlocks(r.notes)));
-  if (r.mitigation !== undefined) out.push(...field('Mitigation', mdBlocks(r.mitigation)));
-  out.push(...field('Remediation', mdBlocks(r.remediation)));
+  out.push(...closingFields(r));
   return out;
-}
-
-function waiverList(title: string, list: readonly WaiverEntry[]): string[] {
-  if (list.length === 0) return [];
-  return [
-    `### ${title}`,
-    '',
-    '| Control | Justification | Approved by | Expires | Where | Note |',
-    '|---|---|---|---|---|---|',
-    ...list.map(
-      (w) =>
-        `| ${mdCell(w.control)} | ${mdCell(w.justification)} | ${mdCell(w.approvedBy ?? '')} | ${mdCell(w.expires ?? '')} | ${mdCell(w.source)} | ${mdCell(w.reason ?? '')} |`,
-    ),
-    '',
-  ];
 }
 
 /** The cluster's self-assessment document in Markdown. */

@@ -21,8 +21,24 @@ export const controlAnchor = (id: string): string => `control-${id}`;
 
 const link = (r: Result): string => `[${mdInline(controlHeading(r))}](#${controlAnchor(r.id)})`;
 
-function field(label: string, body: string): string[] {
+export function field(label: string, body: string): string[] {
   return [`**${label}**`, '', body, ''];
+}
+
+/** The fields every control ends with, node and cluster alike. */
+export function closingFields(r: {
+  reason?: string | undefined;
+  notes?: string | undefined;
+  mitigation?: string | undefined;
+  remediation: string;
+}): string[] {
+  const out: string[] = [];
+  // A reason can quote evidence (an argument, a file name): its control characters are shown.
+  if (r.reason !== undefined) out.push(...field('Reason', mdBlocks(visible(r.reason))));
+  if (r.notes !== undefined) out.push(...field('Notes', mdBlocks(r.notes)));
+  if (r.mitigation !== undefined) out.push(...field('Mitigation', mdBlocks(r.mitigation)));
+  out.push(...field('Remediation', mdBlocks(r.remediation)));
+  return out;
 }
 
 function control(r: Result): string[] {
@@ -49,15 +65,11 @@ function control(r: Result): string[] {
       ),
     );
   }
-  // A reason can quote evidence (an argument, a file name): its control characters are shown.
-  if (r.reason !== undefined) out.push(...field('Reason', mdBlocks(visible(r.reason))));
-  if (r.notes !== undefined) out.push(...field('Notes', mdBlocks(r.notes)));
-  if (r.mitigation !== undefined) out.push(...field('Mitigation', mdBlocks(r.mitigation)));
-  out.push(...field('Remediation', mdBlocks(r.remediation)));
+  out.push(...closingFields(r));
   return out;
 }
 
-function waiverList(title: string, list: readonly WaiverEntry[]): string[] {
+export function waiverList(title: string, list: readonly WaiverEntry[]): string[] {
   if (list.length === 0) return [];
   return [
     `### ${title}`,
