@@ -19,21 +19,42 @@ function applies(control: ProfileControl, roles: ReadonlySet<string>, evidence: 
   return roles.has(control.role);
 }
 
-const auditTexts = new WeakMap<ProfileControl, string>();
-
 /**
- * The guide's audit command(s), one per line, labelled where the guide labels them. Built once
- * per control: profiles are data that evaluation never changes.
+ * What evaluation needs of a control beyond its check, worked out once per profile: profiles are
+ * data that evaluation never changes, and this runs for every control of every node.
  */
-function auditText(c: ProfileControl): string {
-  let text = auditTexts.get(c);
-  if (text === undefined) {
-    text = c.audit
-      .map((a) => (a.label === undefined ? a.command : `# ${a.label}\n${a.command}`))
-      .join('\n');
-    auditTexts.set(c, text);
+interface ControlPlan {
+  control: ProfileControl;
+  /** The guide's audit command(s), one per line, labelled where the guide labels them. */
+  audit: string;
+}
+
+const plans = new WeakMap<Profile, { controls: ControlPlan[]; info: NodeReport['profile'] }>();
+
+function planOf(profile: Profile): { controls: ControlPlan[]; info: NodeReport['profile'] } {
+  let plan = plans.get(profile);
+  if (plan === undefined) {
+    plan = {
+      controls: profile.controls.map((control) => ({
+        control,
+        audit: control.audit
+          .map((a) => (a.label === undefined ? a.command : `# ${a.label}\n${a.command}`))
+          .join('\n'),
+      })),
+      // Every report of this profile shares it; frozen, so no consumer can change it for others.
+      info: deepFreeze(profileInfo(profile)),
+    };
+    plans.set(profile, plan);
   }
-  return text;
+  return plan;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /**
@@ -109,13 +130,17 @@ export function evaluate(profile: Profile, evidence: Evidence): NodeReport {
   const roles = new Set<string>([...evidence.roles.detected, ...uncertain]);
   const results: Result[] = [];
   const skippedByRole = new Map<string, number>();
-  for (const control of profile.controls) {
+  const plan = planOf(profile);
+  for (const { control, audit } of plan.controls) {
     if (!applies(control, roles, evidence)) {
       skippedByRole.set(control.role, (skippedByRole.get(control.role) ?? 0) + 1);
       continue;
     }
     const v = runCheck(control.check, ctx);
-    const result: Result = {
+    // Every result has the same fields in the same order, optional ones undefined when absent
+    // (JSON leaves those out, exactly as if they were never set): one object shape for all
+    // results, which keeps every loop over them fast, here and in the formatters.
+    results.push({
       id: control.id,
       title: control.title,
       section: control.section,
@@ -124,15 +149,14 @@ export function evaluate(profile: Profile, evidence: Evidence): NodeReport {
       status: v.status,
       actual: v.actual,
       expected: control.expected ?? v.expected,
-      audit: auditText(control),
+      audit,
       remediation: control.remediation,
       guideResult: control.guide.result,
-    };
-    if (v.reason !== undefined) result.reason = v.reason;
-    if (control.guide.notes !== undefined) result.notes = control.guide.notes;
-    if (control.guide.mitigation !== undefined) result.mitigation = control.guide.mitigation;
-    if (control.erratum !== undefined) result.erratum = control.erratum;
-    results.push(result);
+      reason: v.reason,
+      notes: control.guide.notes,
+      mitigation: control.guide.mitigation,
+      erratum: control.erratum,
+    });
   }
   const detected = ROLES.filter((r) => roles.has(r));
   const rolesReason = [
@@ -144,7 +168,7 @@ export function evaluate(profile: Profile, evidence: Evidence): NodeReport {
   ].filter((x) => x !== undefined && x !== '');
   const version = kubernetesVersion(evidence);
   return {
-    profile: profileInfo(profile),
+    profile: plan.info,
     node: {
       name: evidence.node.name,
       ...(evidence.node.hostname !== undefined ? { hostname: evidence.node.hostname } : {}),

@@ -39,6 +39,10 @@ const LIST_FLAGS = new Set([
 /** Map flags (`key=value` lists): occurrences accumulate and a later key replaces an earlier one. */
 const MAP_FLAGS = new Set(['feature-gates']);
 
+// The same names keyed as parseFlags keys them (`--name`), so the loop below never slices a key.
+const BOOLEAN_KEYS = new Set([...BOOLEAN_FLAGS].map((n) => `--${n}`));
+const ACCUMULATING_KEYS = new Set([...LIST_FLAGS, ...MAP_FLAGS].map((n) => `--${n}`));
+
 export type Flags = ReadonlyMap<string, string> & {
   /**
    * Flags whose value the arguments do not decide (key -> why): a bare flag that is not a
@@ -84,7 +88,7 @@ export function parseFlags(args: readonly string[]): Flags {
       value = arg.slice(eq + 1);
     } else {
       const next = args[i + 1];
-      if (BOOLEAN_FLAGS.has(key.slice(2))) {
+      if (BOOLEAN_KEYS.has(key)) {
         value = 'true';
       } else if (next !== undefined && !next.startsWith('-')) {
         value = next;
@@ -101,7 +105,7 @@ export function parseFlags(args: readonly string[]): Flags {
     }
     const before = flags.get(key);
     // The name is looked up only for a repeated flag (rare): this loop runs for every argument.
-    if (before !== undefined && (LIST_FLAGS.has(key.slice(2)) || MAP_FLAGS.has(key.slice(2)))) {
+    if (before !== undefined && ACCUMULATING_KEYS.has(key)) {
       repeated.add(key);
       flags.set(key, `${before},${value}`);
     } else {

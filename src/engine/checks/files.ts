@@ -44,9 +44,10 @@ export function judgedFiles(
     }
     if (f.type !== 'directory') return `${path} is a ${f.type}, not a directory`;
     if (f.entries === undefined) return `the entries of ${path} were not collected`;
+    const dir = path.replace(/\/+$/, '');
     for (const name of Object.keys(f.entries).sort()) {
       const e = f.entries[name];
-      const p = `${path.replace(/\/+$/, '')}/${name}`;
+      const p = `${dir}/${name}`;
       if (e === undefined || e.status === 'absent') continue; // removed between readdir and lstat
       if (e.status === 'error') return `${p} could not be read: ${e.reason}`;
       const odd = notJudgeable(p, e);
