@@ -66,6 +66,8 @@ interface EvalRow {
   seconds: number;
   nodesPerSecond: number;
   cpuSecondsTimed: number;
+  firstThousandMs: number;
+  afterFirstThousandNodesPerSecond?: number;
   controlsPerNode: number;
   statuses: Record<string, number>;
   maxRssKiB: number;
@@ -269,7 +271,7 @@ function table(): string {
       `evaluation, ${n(e.nodes)} nodes${e.mode.startsWith('bundle') ? ' from bundle text (parse + schema validation + evaluate)' : ''}, one core`,
       `**${n(e.nodesPerSecond)} nodes/s**`,
       e.mode.startsWith('bundle') ? '(for reference)' : '≥ 10,000/s',
-      `${e.seconds} s; ${e.controlsPerNode} controls a node on average; peak RSS ${mib(e.maxRssKiB)}`,
+      `${e.seconds} s; first 1,000 nodes ${ms(e.firstThousandMs)} (JIT warm-up)${e.afterFirstThousandNodesPerSecond !== undefined ? `, ${n(e.afterFirstThousandNodesPerSecond)} nodes/s after them` : ''}; ${e.controlsPerNode} controls a node on average; peak RSS ${mib(e.maxRssKiB)}`,
     ]);
   }
   const m = results.merge;
