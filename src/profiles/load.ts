@@ -43,6 +43,22 @@ function locate(doc: Document, lc: LineCounter, issue: z.core.$ZodIssue): string
   return '1:1';
 }
 
+/**
+ * The issue to report for a union none of whose branches matched (a flag check's item is a test
+ * or a group of tests): the branch that came closest, the one with the fewest issues, so that a
+ * misspelled operator in a test reads "unknown operator", not "invalid input". Its path is made
+ * whole again (a branch's issues are relative to the union).
+ */
+function closest(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  // A union with a message of its own (cluster.yml's extra_args values) says it best itself.
+  if (issue.code !== 'invalid_union' || issue.message !== 'Invalid input') return issue;
+  let best = issue.errors[0] ?? [];
+  for (const branch of issue.errors) if (branch.length < best.length) best = branch;
+  const first = best[0];
+  if (first === undefined) return issue;
+  return closest({ ...first, path: [...issue.path, ...first.path] });
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   const at = issue.path.length > 0 ? ` (at ${issue.path.join('.')})` : '';
   if (issue.code === 'unrecognized_keys') {
@@ -103,8 +119,9 @@ export function loadYamlFile<S extends z.ZodType>(
   }
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    if (issue === undefined) throw new InputError(`${display(file)}: invalid`);
+    const first = parsed.error.issues[0];
+    if (first === undefined) throw new InputError(`${display(file)}: invalid`);
+    const issue = closest(first);
     throw new InputError(`${display(file)}:${locate(doc, lc, issue)}: ${describeIssue(issue)}`);
   }
   const at = (path: (string | number)[]): string =>

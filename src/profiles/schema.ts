@@ -64,6 +64,30 @@ export const fieldTestSchema = z
 export const valueTestSchema = z.object({ ...testFields }).strict().superRefine(refineTest);
 
 const match = z.enum(['all', 'any']).default('all');
+
+/**
+ * A group of flag tests inside a flag check: `match` (no default: inside a check, say which)
+ * and its own tests, which may be groups again. "AlwaysAdmit in neither of the two flags that
+ * name admission plugins" is all of (any of (unset, no item)) for each flag.
+ */
+export interface FlagGroup {
+  match: 'all' | 'any';
+  tests: FlagItem[];
+}
+export type FlagItem = z.infer<typeof flagTestSchema> | FlagGroup;
+
+export const flagGroupSchema: z.ZodType<FlagGroup> = z.lazy(() =>
+  z
+    .object({
+      match: z.enum(['all', 'any']),
+      tests: z.array(flagItemSchema).min(1),
+    })
+    .strict(),
+);
+/** A flag test, or a group of them: an item with `flag` is a test, one without is a group. */
+export const flagItemSchema: z.ZodType<FlagItem> = z.lazy(() =>
+  z.union([flagTestSchema, flagGroupSchema]),
+);
 const target = z.enum(['self', 'entries']).default('self');
 const containerName = z.string().min(1);
 const hostPath = z.string().regex(/^\//, 'an absolute path');
@@ -74,7 +98,7 @@ export const checkSchema = z.discriminatedUnion('kind', [
       kind: z.literal('flag'),
       container: containerName,
       match,
-      tests: z.array(flagTestSchema).min(1),
+      tests: z.array(flagItemSchema).min(1),
     })
     .strict(),
   z

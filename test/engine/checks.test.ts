@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { EvalContext } from '../../src/engine/verdict.js';
 import checks from '../../src/engine/checks/index.js';
+import { runCheck } from '../../src/engine/checks/index.js';
+import { parseFlags } from '../../src/engine/flags.js';
+import { checkSchema } from '../../src/profiles/schema.js';
 import { CIS_STRONG_CIPHERS } from '../../src/engine/checks/cipher-list.js';
 import { checkTester } from '../helpers/check-tester.js';
 import { file, makeEvidence } from '../helpers/evidence.js';
@@ -411,5 +414,155 @@ describe('check kinds', () => {
         'k8s-object',
       ].sort(),
     );
+  });
+});
+
+// Groups: an item without `flag` is a group with its own match, at any depth.
+const neitherAlwaysAdmit = {
+  kind: 'flag',
+  container: 'kube-apiserver',
+  tests: [
+    {
+      match: 'any',
+      tests: [
+        { flag: '--enable-admission-plugins', set: false },
+        { flag: '--enable-admission-plugins', op: 'nothave_item', value: 'AlwaysAdmit' },
+      ],
+    },
+    {
+      match: 'any',
+      tests: [
+        { flag: '--admission-control', set: false },
+        { flag: '--admission-control', op: 'nothave_item', value: 'AlwaysAdmit' },
+      ],
+    },
+  ],
+};
+
+checkTester('flag: all of two any-groups (AlwaysAdmit in neither flag)', neitherAlwaysAdmit, {
+  valid: [
+    {
+      name: 'neither flag set',
+      evidence: api('--anonymous-auth=false'),
+      actual: '--enable-admission-plugins not set, --admission-control not set',
+    },
+    { name: 'only the new flag, without it', evidence: api('--enable-admission-plugins=A,B') },
+    { name: 'only the deprecated flag, without it', evidence: api('--admission-control=A,B') },
+  ],
+  invalid: [
+    { name: 'in the new flag', evidence: api('--enable-admission-plugins=A,AlwaysAdmit') },
+    {
+      name: 'only in the deprecated flag',
+      evidence: api('--enable-admission-plugins=A', '--admission-control=AlwaysAdmit'),
+      actual: '--admission-control=AlwaysAdmit',
+    },
+    {
+      name: 'the deprecated flag given bare, its value in doubt',
+      evidence: api('--admission-control', '--enable-admission-plugins=A'),
+      status: 'error',
+      actual: 'which is given without a value',
+    },
+  ],
+});
+
+const eitherFlagHasPlugin = {
+  kind: 'flag',
+  container: 'kube-apiserver',
+  tests: [
+    {
+      match: 'any',
+      tests: [
+        { flag: '--enable-admission-plugins', op: 'has_item', value: 'EventRateLimit' },
+        { flag: '--admission-control', op: 'has_item', value: 'EventRateLimit' },
+      ],
+    },
+    { flag: '--admission-control-config-file', op: 'regex', value: '\\S' },
+  ],
+};
+
+checkTester(
+  'flag: an any-group beside a test (EventRateLimit and its config)',
+  eitherFlagHasPlugin,
+  {
+    valid: [
+      {
+        name: 'new flag and config: the unset alternative is left out of actual',
+        evidence: api(
+          '--enable-admission-plugins=EventRateLimit',
+          '--admission-control-config-file=/a.yaml',
+        ),
+        actual:
+          '--enable-admission-plugins=EventRateLimit, --admission-control-config-file=/a.yaml',
+      },
+      {
+        name: 'deprecated flag and config',
+        evidence: api('--admission-control=EventRateLimit', '--admission-control-config-file=/a'),
+        actual: '--admission-control=EventRateLimit, --admission-control-config-file=/a',
+      },
+    ],
+    invalid: [
+      {
+        name: 'plugin without its config: the missing config is shown',
+        evidence: api('--enable-admission-plugins=EventRateLimit'),
+        actual: '--admission-control-config-file not set',
+      },
+      {
+        name: 'config without the plugin in either flag',
+        evidence: api('--enable-admission-plugins=A', '--admission-control-config-file=/a'),
+      },
+      {
+        name: 'neither flag set: both shown',
+        evidence: api('--admission-control-config-file=/a'),
+        actual: '--enable-admission-plugins not set, --admission-control not set',
+      },
+    ],
+  },
+);
+
+describe('flag groups', () => {
+  const parse = (tests: unknown[]) => checkSchema.parse({ kind: 'flag', container: 'x', tests });
+  it('describe nested groups in parentheses in `expected`', () => {
+    const check = checkSchema.parse(eitherFlagHasPlugin);
+    const v = runCheck(check, {
+      evidence: makeEvidence(),
+      flags: () => undefined,
+    });
+    expect(v.expected).toBe(
+      '(--enable-admission-plugins including the item EventRateLimit or --admission-control including the item EventRateLimit) and --admission-control-config-file matching \\S',
+    );
+  });
+  it('nest three deep', () => {
+    const check = parse([
+      {
+        match: 'any',
+        tests: [
+          { flag: '--a', op: 'eq', value: '1' },
+          {
+            match: 'all',
+            tests: [
+              { flag: '--b', set: true },
+              { flag: '--c', set: true },
+            ],
+          },
+        ],
+      },
+    ]);
+    const ctx = (...args: string[]): EvalContext => {
+      const evidence = api(...args);
+      return { evidence, flags: () => parseFlags(['kube-apiserver', ...args]) };
+    };
+    const on = (...args: string[]) =>
+      runCheck({ ...check, container: 'kube-apiserver' }, ctx(...args));
+    expect(on('--a=1').status).toBe('pass');
+    expect(on('--b=x', '--c=y').status).toBe('pass');
+    expect(on('--b=x').status).toBe('fail');
+    expect(on('--a=2', '--c=y').status).toBe('fail');
+  });
+  it('refuse a group without match, an empty group and unknown keys', () => {
+    expect(() => parse([{ tests: [{ flag: '--a', set: true }] }])).toThrow();
+    expect(() => parse([{ match: 'any', tests: [] }])).toThrow();
+    expect(() =>
+      parse([{ match: 'any', tests: [{ flag: '--a', set: true }], flag: '--b' }]),
+    ).toThrow();
   });
 });

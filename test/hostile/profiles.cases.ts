@@ -176,6 +176,32 @@ export const PROFILE_CASES: ProfileCase[] = [
     AT('s.yaml'),
   ),
 
+  // --- groups of flag tests ---
+  p(
+    'a misspelled operator inside a group of flag tests',
+    inSection(
+      "tests: [{ flag: --anonymous-auth, op: eq, value: 'false' }]",
+      "tests: [{ match: any, tests: [{ flag: --anonymous-auth, op: equals, value: 'false' }] }]",
+    ),
+    /s\.yaml:\d+:\d+: unknown operator "equals"/,
+  ),
+  p(
+    'a group of flag tests without match',
+    inSection(
+      "tests: [{ flag: --anonymous-auth, op: eq, value: 'false' }]",
+      "tests: [{ tests: [{ flag: --anonymous-auth, op: eq, value: 'false' }] }]",
+    ),
+    AT('s.yaml'),
+  ),
+  p(
+    'an empty group of flag tests',
+    inSection(
+      "tests: [{ flag: --anonymous-auth, op: eq, value: 'false' }]",
+      'tests: [{ match: all, tests: [] }]',
+    ),
+    AT('s.yaml'),
+  ),
+
   // --- duplicate ids and ids that do not fit ---
   p(
     'a duplicate id in another section file',

@@ -141,11 +141,73 @@ describe('examples/insecure-node.json', () => {
   });
 });
 
+describe('admission plugins and audit through the flags a 1.11 apiserver reads', () => {
+  const hardened = readEvidence('examples/hardened-node.json');
+  /** The hardened node with kube-apiserver's arguments edited. */
+  const withApiArgs = (edit: (args: string[]) => string[]) => {
+    const c = hardened.containers['kube-apiserver'];
+    if (c?.status !== 'present') throw new Error('the hardened example has no kube-apiserver');
+    const evidence = {
+      ...hardened,
+      containers: { ...hardened.containers, 'kube-apiserver': { ...c, args: edit(c.args) } },
+    };
+    const results = evaluate(profile, evidence).results;
+    return (id: string) => results.find((r) => r.id === id);
+  };
+  const PLUGINS = /^--enable-admission-plugins=(.*)$/;
+  /** The node's plugin list moved to the deprecated --admission-control, with changes. */
+  const deprecated = (change: (plugins: string) => string) =>
+    withApiArgs((args) =>
+      args.map((a) => {
+        const m = PLUGINS.exec(a);
+        return m === null ? a : `--admission-control=${change(m[1] ?? '')}`;
+      }),
+    );
+
+  it('AlwaysAdmit given only in the deprecated --admission-control fails 1.1.10', () => {
+    const r = deprecated((p) => `${p},AlwaysAdmit`)('1.1.10');
+    expect(r?.status).toBe('fail');
+    expect(r?.actual).toContain('--admission-control=');
+    expect(r?.actual).toContain('AlwaysAdmit');
+  });
+  it.each(['1.1.11', '1.1.12', '1.1.14', '1.1.24', '1.1.27', '1.1.33', '1.1.36'])(
+    '%s passes with the plugins in --admission-control, and fails without the plugin',
+    (id) => {
+      const kept = deprecated((p) => p)(id);
+      expect(kept?.status, kept?.actual).toBe('pass');
+      expect(kept?.actual).not.toContain('--enable-admission-plugins not set');
+      const plugin = /plugin (\w+) is set/.exec(kept?.title ?? '')?.[1] ?? '';
+      expect(plugin).not.toBe('');
+      const dropped = deprecated((p) =>
+        p
+          .split(',')
+          .filter((x) => x !== plugin)
+          .join(','),
+      )(id);
+      expect(dropped?.status, dropped?.actual).toBe('fail');
+    },
+  );
+  it('AdvancedAuditing=false in --feature-gates fails 1.1.37, with the audit policy set', () => {
+    const r = withApiArgs((args) => [...args, '--feature-gates=AdvancedAuditing=false'])('1.1.37');
+    expect(r?.status).toBe('fail');
+    expect(r?.actual).toContain('--audit-policy-file=/etc/kubernetes/audit.yaml');
+    expect(r?.actual).toContain('--feature-gates=AdvancedAuditing=false');
+    const on = withApiArgs((args) => [...args, '--feature-gates=AdvancedAuditing=true'])('1.1.37');
+    expect(on?.status).toBe('pass');
+  });
+});
+
 describe('regex safety', () => {
   it('every regex in the profile runs in bounded time on a 1 MB argument', () => {
+    // Flag checks may group their tests; every test, at any depth, is looked at.
+    type Item = { op?: string; value?: string } | { tests: Item[] };
+    const flat = (items: readonly Item[]): { op?: string; value?: string }[] =>
+      items.flatMap((t) => ('tests' in t ? flat(t.tests) : [t]));
     const regexes = profile.controls.flatMap((c) =>
       'tests' in c.check
-        ? c.check.tests.filter((t) => t.op === 'regex').map((t) => t.value ?? '')
+        ? flat(c.check.tests as Item[])
+            .filter((t) => t.op === 'regex')
+            .map((t) => t.value ?? '')
         : [],
     );
     expect(regexes.length).toBeGreaterThan(0);

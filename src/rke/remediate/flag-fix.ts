@@ -1,7 +1,8 @@
 import { CIS_STRONG_CIPHERS } from '../../engine/checks/cipher-list.js';
 import { splitList } from '../../engine/operators/list.js';
 import { combine, runTest } from '../../engine/tests.js';
-import type { Check, FlagTest } from '../../profiles/schema.js';
+import { isFlagGroup } from '../../profiles/flag-items.js';
+import type { Check, FlagItem, FlagTest } from '../../profiles/schema.js';
 
 type FlagCheck = Extract<Check, { kind: 'flag' }>;
 type CipherCheck = Extract<Check, { kind: 'cipher-list' }>;
@@ -57,9 +58,13 @@ export const NOT_AUTOMATABLE: readonly { container: string; flag: string; reason
 
 const key = (f: string): string => `--${f.replace(/^--?/, '')}`;
 
+/** Every flag a check's tests name, groups included. */
+const flagsOf = (items: readonly FlagItem[]): string[] =>
+  items.flatMap((t) => (isFlagGroup(t) ? flagsOf(t.tests) : [key(t.flag)]));
+
 /** Why RKE v0.1.x cannot fix a flag check, or undefined when it can try. */
 export function notAutomatable(check: FlagCheck | CipherCheck): string | undefined {
-  const flags = check.kind === 'flag' ? check.tests.map((t) => key(t.flag)) : [key(check.flag)];
+  const flags = check.kind === 'flag' ? flagsOf(check.tests) : [key(check.flag)];
   return NOT_AUTOMATABLE.find((n) => n.container === check.container && flags.includes(n.flag))
     ?.reason;
 }
@@ -178,10 +183,12 @@ const set = (state: FlagState, flag: string, value: Candidate): void => {
   else state.set(flag, value);
 };
 
-const passes = (check: FlagCheck, state: FlagState): boolean =>
+const passes = (items: readonly FlagItem[], match: 'all' | 'any', state: FlagState): boolean =>
   combine(
-    check.tests.map((t) => runTest(t, state.get(key(t.flag)))),
-    check.match,
+    items.map((t) =>
+      isFlagGroup(t) ? passes(t.tests, t.match, state) : runTest(t, state.get(key(t.flag))),
+    ),
+    match,
   );
 
 /** Tries to make one test pass by changing one flag; true when it does. */
@@ -199,28 +206,44 @@ function fixTest(container: string, test: FlagTest, state: FlagState, own: RkeOw
 }
 
 /**
- * Changes the state so a flag check passes, if RKE's extra_args can: every test for `all`, the
- * first achievable one for `any`. Returns whether the check passes afterwards; on failure the
- * state is left as it was.
+ * Changes the state so tests pass, if RKE's extra_args can: every item for `all`, the first
+ * achievable one for `any` (in profile order, so the flag a profile lists first is the one
+ * edited), groups in the same way, inside out. Returns whether they pass afterwards; on failure
+ * the state is left as it was.
  */
-export function fixFlagCheck(check: FlagCheck, state: FlagState, own: RkeOwn): boolean {
-  if (passes(check, state)) return true;
-  const trial = new Map(state);
-  if (check.match === 'any') {
-    for (const t of check.tests) {
+function fixItems(
+  container: string,
+  items: readonly FlagItem[],
+  match: 'all' | 'any',
+  state: FlagState,
+  own: RkeOwn,
+): boolean {
+  if (passes(items, match, state)) return true;
+  const fixItem = (item: FlagItem, into: FlagState): boolean =>
+    isFlagGroup(item)
+      ? fixItems(container, item.tests, item.match, into, own)
+      : fixTest(container, item, into, own);
+  if (match === 'any') {
+    for (const item of items) {
       const one = new Map(state);
-      if (fixTest(check.container, t, one, own) && passes(check, one)) {
+      if (fixItem(item, one) && passes(items, match, one)) {
         copyInto(state, one);
         return true;
       }
     }
     return false;
   }
-  for (const t of check.tests) fixTest(check.container, t, trial, own);
-  if (!passes(check, trial)) return false;
+  const trial = new Map(state);
+  for (const item of items) fixItem(item, trial);
+  // A later fix may undo an earlier one (two items on one flag): only a state that passes counts.
+  if (!passes(items, match, trial)) return false;
   copyInto(state, trial);
   return true;
 }
+
+/** Changes the state so a flag check passes, if RKE's extra_args can; see fixItems. */
+export const fixFlagCheck = (check: FlagCheck, state: FlagState, own: RkeOwn): boolean =>
+  fixItems(check.container, check.tests, check.match, state, own);
 
 function copyInto(target: FlagState, source: FlagState): void {
   target.clear();
