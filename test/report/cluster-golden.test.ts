@@ -6,9 +6,14 @@ import formatters, {
   type FormatName,
   type FormatOptions,
 } from '../../src/report/formatters/index.js';
+import { renderedText } from '../../src/report/formatters/rendered.js';
 import type { ClusterReport } from '../../src/report/types.js';
 import { deepFreeze } from '../helpers/deep-freeze.js';
-import { emptyClusterReport, sampleClusterReport } from './sample-cluster.js';
+import {
+  completeClusterReport,
+  emptyClusterReport,
+  sampleClusterReport,
+} from './sample-cluster.js';
 
 /**
  * Exact expected output of every cluster formatter, as golden.test.ts keeps the node formatters'
@@ -26,9 +31,6 @@ const EXT: Record<FormatName, string> = {
 const DIR = new URL('../fixtures/reports/', import.meta.url);
 const update = process.env.RKECIS_UPDATE_GOLDEN === '1';
 
-const joined = (out: string | Iterable<string>): string =>
-  typeof out === 'string' ? out : [...out].join('');
-
 // SARIF names failing nodes only, so it is the same whichever node maps the report keeps.
 const CASES: [string, () => ClusterReport, readonly FormatName[]][] = [
   ['cluster-sample', () => sampleClusterReport('all'), FORMAT_NAMES],
@@ -38,6 +40,7 @@ const CASES: [string, () => ClusterReport, readonly FormatName[]][] = [
     FORMAT_NAMES.filter((f) => f !== 'sarif'),
   ],
   ['cluster-empty', emptyClusterReport, FORMAT_NAMES],
+  ['cluster-complete', completeClusterReport, FORMAT_NAMES.filter((f) => f !== 'json')],
 ];
 
 function golden(file: URL, out: string): void {
@@ -54,7 +57,10 @@ describe('cluster formatters: exact output', () => {
     const report = deepFreeze(make());
     for (const format of formats) {
       it(`${format} of the ${name} report`, () => {
-        golden(new URL(`${name}.${EXT[format]}`, DIR), joined(formatters[format](report, {})));
+        golden(
+          new URL(`${name}.${EXT[format]}`, DIR),
+          renderedText(formatters[format](report, {})),
+        );
       });
     }
   }
@@ -63,7 +69,7 @@ describe('cluster formatters: exact output', () => {
     const options: FormatOptions = { paint: colours, verbose: true };
     golden(
       new URL('cluster-sample-verbose.txt', DIR),
-      joined(formatters.text(deepFreeze(sampleClusterReport()), options)),
+      renderedText(formatters.text(deepFreeze(sampleClusterReport()), options)),
     );
   });
 });
