@@ -84,7 +84,7 @@ export function register(program: Command, done: (code: number) => void): void {
     .option('--output <file>', 'write the bundle to a file (atomically) instead of stdout')
     .action(async (opts: CollectCliOptions & { profile: string; output?: string }) => {
       const evidence = await collectFromOptions(opts.profile, opts);
-      emit(JSON.stringify(evidence, null, 2), opts.output);
+      await emit(JSON.stringify(evidence, null, 2), opts.output);
       done(EXIT.compliant);
     });
 }

@@ -70,7 +70,7 @@ export function register(program: Command, done: (code: number) => void): void {
           };
         };
         const d = diffScans(await side(a), await side(b));
-        emit(diffFormatters[opts.format](d), opts.output);
+        await emit(diffFormatters[opts.format](d), opts.output);
         done(opts.failOnNew === true && hasNewFailures(d) ? EXIT.notCompliant : EXIT.compliant);
       } finally {
         await store?.close();

@@ -1,30 +1,92 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { InputError } from './errors.js';
-import { settled, tempFor } from './temp-files.js';
+import { once } from 'node:events';
+import { piecesOf, withFinalNewline, type Rendered } from '../report/formatters/rendered.js';
+import { BATCH, cannotWrite, writeFilesAtomic, type PendingFile } from './write-files.js';
 
-/**
- * Writes a report file atomically: a temporary file beside the target, then rename. A run that
- * is interrupted or fails leaves either the old file or the new one, never half of one.
- */
-export function writeFileAtomic(path: string, text: string): void {
-  const tmp = tempFor(path);
-  try {
-    writeFileSync(tmp, text, { flag: 'wx', mode: 0o644 });
-    renameSync(tmp, path);
-    settled(tmp);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    settled(tmp);
-    const err = e as NodeJS.ErrnoException;
-    throw new InputError(`cannot write ${path}: ${err.code ?? ''} ${err.message}`.trim());
-  }
+/** One output of a run: a file, or stdout when the path is undefined or `-`. */
+export interface Output {
+  path: string | undefined;
+  content: Rendered;
 }
 
-/** Writes to a file atomically, or to stdout when no path is given. */
-export function emit(text: string, path: string | undefined): void {
-  if (path === undefined || path === '-') {
-    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-  } else {
-    writeFileAtomic(path, text.endsWith('\n') ? text : `${text}\n`);
+const isStdout = (path: string | undefined): boolean => path === undefined || path === '-';
+
+/** How much of stdout's text is rendered before any file is written (characters). */
+export const AHEAD = 16 * 1024 * 1024;
+
+/**
+ * The rendering with its first `limit` characters (or all of it) already rendered: a formatter
+ * that throws early throws here, before anything is written.
+ */
+export function renderAhead(content: Rendered, limit = AHEAD): Rendered {
+  if (typeof content === 'string') return content;
+  const it = content[Symbol.iterator]();
+  const head: string[] = [];
+  let size = 0;
+  for (let r = it.next(); ; r = it.next()) {
+    if (r.done === true) return head.join('');
+    head.push(r.value);
+    size += r.value.length;
+    if (size >= limit) break;
   }
+  return (function* rest(): Generator<string, void, undefined> {
+    yield* head;
+    for (let r = it.next(); r.done !== true; r = it.next()) yield r.value;
+  })();
+}
+
+async function put(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  if (stream.write(text)) return;
+  // A pipe to a slow reader: wait until it has taken what is buffered (a closed one throws).
+  if ((stream as { destroyed?: boolean }).destroyed === true)
+    throw Object.assign(new Error('the stream is closed'), { code: 'EPIPE' });
+  await once(stream, 'drain');
+}
+
+/**
+ * Writes to stdout piece by piece, in batches of about 64 KiB, waiting for the reader whenever
+ * the stream says its buffer is full: on Linux a pipe is written asynchronously, and a report
+ * of 100,000 nodes written at once would sit in memory, whole, until a slow reader took it.
+ * A reader that stops early (`| head`) ends the process quietly (bin/rkecis.js: EPIPE).
+ */
+export async function writeStdout(
+  content: Rendered,
+  stream: NodeJS.WritableStream = process.stdout,
+): Promise<void> {
+  let batch = '';
+  const flush = async (): Promise<void> => {
+    try {
+      await put(stream, batch);
+    } catch (e) {
+      throw cannotWrite('to standard output', e);
+    }
+    batch = '';
+  };
+  for (const piece of piecesOf(content)) {
+    batch += piece;
+    if (batch.length >= BATCH) await flush();
+  }
+  if (batch !== '') await flush();
+}
+
+/**
+ * Writes a run's outputs, each ending with a newline: the files first, atomically
+ * (writeFilesAtomic), then stdout. Stdout's text is rendered up to AHEAD characters before any
+ * file is written, so that a formatter that throws leaves no file behind and no half-printed
+ * report, as when every output was one string; only a bigger one (a cluster of thousands of
+ * nodes) is rendered as it is printed, after the files.
+ */
+export async function writeOutputs(outputs: readonly Output[]): Promise<void> {
+  const printed = outputs.filter((o) => isStdout(o.path));
+  if (printed.length > 1) throw new Error('only one output can be written to stdout');
+  const main = printed[0] !== undefined ? renderAhead(printed[0].content) : undefined;
+  const files: PendingFile[] = outputs.flatMap(({ path, content }) =>
+    path === undefined || isStdout(path) ? [] : [{ path, content: withFinalNewline(content) }],
+  );
+  await writeFilesAtomic(files);
+  if (main !== undefined) await writeStdout(withFinalNewline(main));
+}
+
+/** Writes to a file atomically, or to stdout when no path is given (or `-`). */
+export async function emit(content: Rendered, path: string | undefined): Promise<void> {
+  await writeOutputs([{ path, content }]);
 }

@@ -77,7 +77,7 @@ function clusterSummary(
 }
 
 /** Writes the plan's reports and returns the exit code. */
-export function runPlan(file: string, opts: PlanOptions): number {
+export async function runPlan(file: string, opts: PlanOptions): Promise<number> {
   const profile = loadProfile(opts.profile);
   const { cluster, reports } = planClusterFile(file, profile, opts.node);
   const format = opts.format;
@@ -103,7 +103,7 @@ export function runPlan(file: string, opts: PlanOptions): number {
   }
   if (format === 'text')
     out = `${out.trimEnd()}\n${clusterSummary(file, cluster, profile, reports)}\n`;
-  emit(out, opts.output);
+  await emit(out, opts.output);
   return reports.some(judgedAndFailing) ? EXIT.notCompliant : EXIT.compliant;
 }
 
@@ -129,7 +129,7 @@ export function register(program: Command, done: (code: number) => void): void {
     .option('--output <file>', 'write the report to a file (atomically) instead of stdout')
     .option('--node <name>', 'only this node (hostname_override or address)')
     .option('-v, --verbose', 'show evidence of passing controls too')
-    .action((file: string, opts: PlanOptions) => {
-      done(runPlan(file, opts));
+    .action(async (file: string, opts: PlanOptions) => {
+      done(await runPlan(file, opts));
     });
 }

@@ -8,7 +8,7 @@ import { notCompliant } from '../report/summary.js';
 import type { NodeReport } from '../report/types.js';
 import { VERSION } from '../version.js';
 import { EXIT, InputError } from './errors.js';
-import { writeFilesAtomic, type PendingFile } from './write-files.js';
+import { writeOutputs, type Output } from './output.js';
 import { addSaveOptions, queueSave, type SaveOptions } from '../store/save.js';
 
 // This module is loaded to define the options of scan, evaluate and cluster, so it loads nothing
@@ -112,8 +112,6 @@ export function wantColour(stream: NodeJS.WriteStream, file: string | undefined)
   );
 }
 
-const withNewline = (text: string): string => (text.endsWith('\n') ? text : `${text}\n`);
-
 /**
  * Evaluates, writes the report in every requested format, and returns the exit code.
  * Everything is checked and rendered before anything is written: a bad waivers file or a
@@ -142,18 +140,14 @@ export async function evaluateAndReport(evidence: Evidence, opts: ReportOptions)
   }
   queueSave(opts, report, evidence);
 
-  const toStdout = opts.output === undefined || opts.output === '-';
   const paint = wantColour(process.stdout, opts.output) ? colours : plain;
   const verbose = opts.verbose === true;
-  const main = withNewline((await loadFormatter(opts.format))(report, { paint, verbose }));
-  const files: PendingFile[] = [];
+  const main = (await loadFormatter(opts.format))(report, { paint, verbose });
+  const outputs: Output[] = [{ path: opts.output, content: main }];
   for (const o of extra) {
     const format = await loadFormatter(o.format);
-    files.push({ path: o.path, text: withNewline(format(report, { paint: plain, verbose })) });
+    outputs.push({ path: o.path, content: format(report, { paint: plain, verbose }) });
   }
-  if (!toStdout && opts.output !== undefined) files.unshift({ path: opts.output, text: main });
-
-  writeFilesAtomic(files);
-  if (toStdout) process.stdout.write(main);
+  await writeOutputs(outputs);
   return notCompliant(report.results) ? EXIT.notCompliant : EXIT.compliant;
 }

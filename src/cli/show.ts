@@ -76,12 +76,12 @@ export function register(program: Command, done: (code: number) => void): void {
         return { scan: loaded, trend: points };
       });
       if (opts.evidence === true) {
-        emit(scan.evidenceBytes.toString('utf8'), opts.output);
+        await emit(scan.evidenceBytes.toString('utf8'), opts.output);
         done(EXIT.compliant);
         return;
       }
       const paint = wantColour(process.stdout, opts.output) ? colours : plain;
-      emit(
+      await emit(
         formatters[opts.format](scan.report, {
           paint,
           verbose: opts.verbose === true,

@@ -5,11 +5,13 @@ import { basename, dirname, join } from 'node:path';
 /**
  * Temporary files of atomic writes (a hidden `.name.xxxx.tmp` beside each target, renamed into
  * place when whole). Once rkecis starts writing one, SIGINT, SIGTERM and SIGHUP are handled: the
- * writes are synchronous, so a signal that arrives during them is acted on once they are done
- * (every file renamed into place, or removed), and the handler then removes any temporary file
- * still listed and ends the process by the same signal, as if unhandled. An interrupted run so
- * leaves each target absent or whole, and no temporary file; only SIGKILL, which nothing can
- * catch, may leave a hidden .tmp file (never a partial target).
+ * handler removes every temporary file still listed and ends the process by the same signal, as
+ * if unhandled. Files are written a batch at a time with turns of the event loop between
+ * batches (a cluster's report can take seconds to write), so a signal is acted on while a file
+ * is being written: its temporary file goes, and no target has been touched yet. The renames are
+ * one synchronous step, so a signal lands before all of them or after all of them. An
+ * interrupted run so leaves each target absent or whole, and no temporary file; only SIGKILL,
+ * which nothing can catch, may leave a hidden .tmp file (never a partial target).
  */
 const live = new Set<string>();
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

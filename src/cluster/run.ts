@@ -8,7 +8,7 @@ import {
   wantColour,
   type ReportOptions,
 } from '../cli/report-output.js';
-import { writeFilesAtomic, type PendingFile } from '../cli/write-files.js';
+import { writeOutputs, type Output } from '../cli/output.js';
 import { declaredRoles } from '../collect/collect.js';
 import {
   collectKubernetes,
@@ -317,23 +317,23 @@ export async function runCluster(opts: ClusterCliOptions): Promise<number> {
   return clusterNotCompliant(report) ? EXIT.notCompliant : EXIT.compliant;
 }
 
-const withNewline = (text: string): string => (text.endsWith('\n') ? text : `${text}\n`);
-
 async function writeReport(
   report: ClusterReport,
   opts: ClusterCliOptions,
   extra: ReturnType<typeof parseExtraOutputs>,
 ): Promise<void> {
-  const toStdout = opts.output === undefined || opts.output === '-';
   const paint = wantColour(process.stdout, opts.output) ? colours : plain;
   const verbose = opts.verbose === true;
-  const main = withNewline((await loadClusterFormatter(opts.format))(report, { paint, verbose }));
-  const files: PendingFile[] = [];
+  // Cluster formatters are generators: each output is rendered as it is written, never whole.
+  const outputs: Output[] = [
+    {
+      path: opts.output,
+      content: (await loadClusterFormatter(opts.format))(report, { paint, verbose }),
+    },
+  ];
   for (const o of extra) {
     const format = await loadClusterFormatter(o.format);
-    files.push({ path: o.path, text: withNewline(format(report, { paint: plain, verbose })) });
+    outputs.push({ path: o.path, content: format(report, { paint: plain, verbose }) });
   }
-  if (!toStdout && opts.output !== undefined) files.unshift({ path: opts.output, text: main });
-  writeFilesAtomic(files);
-  if (toStdout) process.stdout.write(main);
+  await writeOutputs(outputs);
 }

@@ -197,26 +197,26 @@ describe('runDate', () => {
 });
 
 describe('writeFilesAtomic', () => {
-  it('replaces existing files whole and leaves no temporary files', () => {
+  it('replaces existing files whole and leaves no temporary files', async () => {
     mkdirSync(p('d'));
     writeFileSync(p('d/a.txt'), 'old');
-    writeFilesAtomic([
-      { path: p('d/a.txt'), text: 'new a' },
-      { path: p('d/b.txt'), text: 'new b' },
+    await writeFilesAtomic([
+      { path: p('d/a.txt'), content: 'new a' },
+      { path: p('d/b.txt'), content: 'new b' },
     ]);
     expect(readFileSync(p('d/a.txt'), 'utf8')).toBe('new a');
     expect(readdirSync(p('d')).sort()).toEqual(['a.txt', 'b.txt']);
   });
 
-  it('leaves the old files untouched when a later one fails', () => {
+  it('leaves the old files untouched when a later one fails', async () => {
     mkdirSync(p('e'));
     writeFileSync(p('e/a.txt'), 'old');
-    expect(() => {
+    await expect(
       writeFilesAtomic([
-        { path: p('e/a.txt'), text: 'new' },
-        { path: p('e/nowhere/b.txt'), text: 'b' },
-      ]);
-    }).toThrow(/cannot write/);
+        { path: p('e/a.txt'), content: 'new' },
+        { path: p('e/nowhere/b.txt'), content: 'b' },
+      ]),
+    ).rejects.toThrow(/cannot write/);
     expect(readFileSync(p('e/a.txt'), 'utf8')).toBe('old');
     expect(readdirSync(p('e'))).toEqual(['a.txt']);
     expect(existsSync(p('e/nowhere'))).toBe(false);

@@ -12,6 +12,7 @@ import { json } from './json.js';
 import { junit } from './junit.js';
 import { markdown } from './markdown.js';
 import type { FormatName } from './names.js';
+import type { Rendered } from './rendered.js';
 import { sarif } from './sarif.js';
 import { text } from './text.js';
 
@@ -26,18 +27,24 @@ export interface FormatOptions {
   trend?: readonly TrendPoint[];
 }
 
-/** A node report's formatter. */
+/** A node report's formatter: a node report is small, and its text is one string. */
 export type Formatter = (report: NodeReport, options: FormatOptions) => string;
-/** A cluster report's formatter (src/report/formatters/cluster-*.ts). */
-export type ClusterFormatter = (report: ClusterReport, options: FormatOptions) => string;
+/**
+ * A cluster report's formatter (src/report/formatters/cluster-*.ts): its text grows with the
+ * nodes, so it may come in pieces (rendered.ts).
+ */
+export type ClusterFormatter = (report: ClusterReport, options: FormatOptions) => Rendered;
 /** A formatter of either kind of report: the cluster's rendering for `kind: 'cluster'`. */
-export type AnyFormatter = (report: AnyReport, options: FormatOptions) => string;
+export interface AnyFormatter {
+  (report: NodeReport, options: FormatOptions): string;
+  (report: AnyReport, options: FormatOptions): Rendered;
+}
 
 /** One format: its node rendering and its cluster rendering. */
-export const bothKinds =
-  (node: Formatter, cluster: ClusterFormatter): AnyFormatter =>
-  (report, options) =>
-    isClusterReport(report) ? cluster(report, options) : node(report, options);
+export const bothKinds = (node: Formatter, cluster: ClusterFormatter): AnyFormatter =>
+  // One function has both signatures: a node report always takes the node branch, a string.
+  ((report: AnyReport, options: FormatOptions): Rendered =>
+    isClusterReport(report) ? cluster(report, options) : node(report, options)) as AnyFormatter;
 
 /** Every output format, for node and cluster reports alike; the keys are FORMAT_NAMES. */
 const formatters: Record<FormatName, AnyFormatter> = {
