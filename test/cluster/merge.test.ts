@@ -220,9 +220,10 @@ describe('createClusterMerger', () => {
 describe('cluster markdown', () => {
   it('shows control characters of an error reason, as the node document does', async () => {
     const { clusterMarkdown } = await import('../../src/report/formatters/cluster-markdown.js');
+    const { renderedText } = await import('../../src/report/formatters/rendered.js');
     const m = createClusterMerger({ profile });
     m.add(tiny('a', [{ status: 'error', reason: 'bad \u001b[31mred\u0007 arg' }]));
-    const md = clusterMarkdown(m.finish(CLUSTER));
+    const md = renderedText(clusterMarkdown(m.finish(CLUSTER)));
     expect(md).toMatch(/bad \S*x1b\S*31mred\S*x07 arg/);
     expect(md).not.toContain('\u001b');
   });

@@ -21,6 +21,7 @@ import {
 } from './html.js';
 import { controlHeading, waiverDetail } from './labels.js';
 import { controlAnchor } from './markdown.js';
+import { piecesOf, type Rendered } from './rendered.js';
 
 const COLOUR: Record<ClusterStatus, string> = { ...STATUS_COLOUR, mixed: '#bc4c00' };
 
@@ -77,36 +78,28 @@ function control(r: ClusterResult): string {
   return controlArticle(r, controlHeading(r), label, fields);
 }
 
-function coverage(doc: ClusterDocument): string {
+/**
+ * The coverage section, in pieces: the tables of nodes not scanned and of nodes scanned have a
+ * row per node. Joined, the pieces are the section's lines joined by newlines.
+ */
+function* coverage(doc: ClusterDocument): Generator<string, void, undefined> {
   const c = doc.coverage;
-  const missing =
-    c.notScanned.length === 0
-      ? ''
-      : `<table class="notscanned-list"><thead><tr><th>Node not scanned</th><th>Roles</th><th>Where</th><th>Why</th></tr></thead><tbody>${c.notScanned
-          .map(
-            (n) =>
-              `<tr><td class="notscanned">${esc(n.name)}</td><td>${esc(n.roles.join(', '))}</td><td>${esc(n.source ?? '')}</td><td>${esc(n.reason)}</td></tr>`,
-          )
-          .join('')}</tbody></table>`;
-  const unexpected =
-    c.unexpected.length === 0
-      ? ''
-      : `<p>Scanned but not in ${esc(c.expectedFrom)}: ${esc(c.unexpected.join(', '))}</p>`;
-  const nodes = `<table class="nodes"><thead><tr><th>Node</th><th>Roles</th><th>Pass</th><th>Fail</th><th>Error</th><th>Collected</th></tr></thead><tbody>${doc.nodes
-    .map(
-      (n) =>
-        `<tr><td>${esc(n.name)}</td><td>${esc(n.roles.join(', '))}</td><td class="num">${n.summary.pass}</td><td class="num">${n.summary.fail}</td><td class="num">${n.summary.error}</td><td>${esc(n.collectedAt ?? '')}</td></tr>`,
-    )
-    .join('')}</tbody></table>`;
-  return [
-    '<section id="coverage"><h2>Coverage</h2>',
-    `<p id="coverage-line" data-complete="${c.complete}">${esc(doc.coverageLine)}</p>`,
-    missing,
-    unexpected,
-    '<h3>Nodes scanned</h3>',
-    nodes,
-    '</section>',
-  ].join('\n');
+  yield '<section id="coverage"><h2>Coverage</h2>\n';
+  yield `<p id="coverage-line" data-complete="${c.complete}">${esc(doc.coverageLine)}</p>\n`;
+  if (c.notScanned.length > 0) {
+    yield '<table class="notscanned-list"><thead><tr><th>Node not scanned</th><th>Roles</th><th>Where</th><th>Why</th></tr></thead><tbody>';
+    for (const n of c.notScanned)
+      yield `<tr><td class="notscanned">${esc(n.name)}</td><td>${esc(n.roles.join(', '))}</td><td>${esc(n.source ?? '')}</td><td>${esc(n.reason)}</td></tr>`;
+    yield '</tbody></table>';
+  }
+  yield '\n';
+  if (c.unexpected.length > 0)
+    yield `<p>Scanned but not in ${esc(c.expectedFrom)}: ${esc(c.unexpected.join(', '))}</p>`;
+  yield '\n<h3>Nodes scanned</h3>\n';
+  yield '<table class="nodes"><thead><tr><th>Node</th><th>Roles</th><th>Pass</th><th>Fail</th><th>Error</th><th>Collected</th></tr></thead><tbody>';
+  for (const n of doc.nodes)
+    yield `<tr><td>${esc(n.name)}</td><td>${esc(n.roles.join(', '))}</td><td class="num">${n.summary.pass}</td><td class="num">${n.summary.fail}</td><td class="num">${n.summary.error}</td><td>${esc(n.collectedAt ?? '')}</td></tr>`;
+  yield '</tbody></table>\n</section>';
 }
 
 function summary(doc: ClusterDocument): string {
@@ -135,8 +128,8 @@ function filters(doc: ClusterDocument): string {
   return `<nav class="filters" id="filters" aria-label="Filter controls by result" hidden><strong>Show:</strong>${boxes.join('')}<span class="shown" id="filter-shown"></span></nav>`;
 }
 
-/** The cluster's self-assessment document as one self-contained HTML file (same guarantees as a node's). */
-export function clusterHtml(report: ClusterReport): string {
+/** The document's lines; a line may come in pieces (the coverage section). Empty lines are left out. */
+function* htmlLines(report: ClusterReport): Generator<Rendered, void, undefined> {
   const doc = clusterDocument(report);
   const failing =
     doc.failing.length === 0
@@ -154,24 +147,27 @@ export function clusterHtml(report: ClusterReport): string {
           waiverTable('Unused', w.unused),
           '</section>',
         ].join('\n');
-  const groups = groupSections(doc.groups, control);
-  return `${[
-    ...documentStart(doc, report.rkecisVersion, STYLE),
-    summary(doc),
-    coverage(doc),
-    `<section id="methodology"><h2>Testing controls methodology</h2>${doc.methodology.map(htmlBlocks).join('')}</section>`,
-    `<section id="failing"><h2>Failing Scored Controls</h2>${failing}</section>`,
-    waivers,
-    '<section id="controls"><h2>Controls</h2>',
-    filters(doc),
-    '<p class="print-only" id="print-filter" hidden></p>',
-    ...groups,
-    '</section>',
-    '</main>',
-    `<script>${SCRIPT}</script>`,
-    '</body>',
-    '</html>',
-  ]
-    .filter((l) => l !== '')
-    .join('\n')}\n`;
+  yield* documentStart(doc, report.rkecisVersion, STYLE);
+  yield summary(doc);
+  yield coverage(doc);
+  yield `<section id="methodology"><h2>Testing controls methodology</h2>${doc.methodology.map(htmlBlocks).join('')}</section>`;
+  yield `<section id="failing"><h2>Failing Scored Controls</h2>${failing}</section>`;
+  yield waivers;
+  yield '<section id="controls"><h2>Controls</h2>';
+  yield filters(doc);
+  yield '<p class="print-only" id="print-filter" hidden></p>';
+  yield* groupSections(doc.groups, control);
+  yield* ['</section>', '</main>', `<script>${SCRIPT}</script>`, '</body>', '</html>'];
+}
+
+/**
+ * The cluster's self-assessment document as one self-contained HTML file (same guarantees as a
+ * node's), in pieces: each line that is not empty, followed by a newline.
+ */
+export function* clusterHtml(report: ClusterReport): Generator<string, void, undefined> {
+  for (const line of htmlLines(report)) {
+    if (line === '') continue;
+    yield* piecesOf(line);
+    yield '\n';
+  }
 }

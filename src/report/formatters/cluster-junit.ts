@@ -2,6 +2,7 @@ import type { ClusterFinding, ClusterReport, ClusterResult } from '../types.js';
 import { findingNodes } from './cluster-labels.js';
 import { controlHeading, waiverDetail } from './labels.js';
 import { groupResults } from './order.js';
+import { eachLine } from './rendered.js';
 import { visible } from './visible.js';
 import { xmlAttr, xmlText } from './xml.js';
 
@@ -67,12 +68,7 @@ function counts(rs: readonly ClusterResult[]): string {
   return `tests="${rs.length}" failures="${failures}" errors="0" skipped="${skipped}"`;
 }
 
-/**
- * JUnit XML for a cluster: a "coverage" suite with one test case per node (a node that was not
- * scanned is an error), then one suite per guide section with one test case per control, failed
- * when the control fails or could not be evaluated on any node; the message names those nodes.
- */
-export function clusterJunit(report: ClusterReport): string {
+function* junitLines(report: ClusterReport): Generator<string, void, undefined> {
   const name = report.cluster.name;
   const stamp =
     report.generatedAt !== undefined ? ` timestamp="${xmlAttr(report.generatedAt)}"` : '';
@@ -80,30 +76,32 @@ export function clusterJunit(report: ClusterReport): string {
   const total = report.results.length + cov.scanned + cov.notScanned.length;
   const failures = report.results.filter((r) => r.findings.some(failing)).length;
   const skipped = counts(report.results).match(/skipped="(\d+)"/)?.[1] ?? '0';
-  const out = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${xmlAttr(`rkecis ${report.profile.name} cluster ${name}`)}" tests="${total}" failures="${failures}" errors="${cov.notScanned.length}" skipped="${skipped}"${stamp}>`,
-    `  <testsuite name="coverage" tests="${cov.scanned + cov.notScanned.length}" failures="0" errors="${cov.notScanned.length}" skipped="0" hostname="${xmlAttr(name)}"${stamp}>`,
-  ];
+  yield '<?xml version="1.0" encoding="UTF-8"?>';
+  yield `<testsuites name="${xmlAttr(`rkecis ${report.profile.name} cluster ${name}`)}" tests="${total}" failures="${failures}" errors="${cov.notScanned.length}" skipped="${skipped}"${stamp}>`;
+  yield `  <testsuite name="coverage" tests="${cov.scanned + cov.notScanned.length}" failures="0" errors="${cov.notScanned.length}" skipped="0" hostname="${xmlAttr(name)}"${stamp}>`;
   for (const n of report.nodes)
-    out.push(`    <testcase name="${xmlAttr(`node ${n.name} scanned`)}" classname="coverage"/>`);
+    yield `    <testcase name="${xmlAttr(`node ${n.name} scanned`)}" classname="coverage"/>`;
   for (const n of cov.notScanned) {
-    out.push(
-      `    <testcase name="${xmlAttr(`node ${n.name} scanned`)}" classname="coverage">`,
-      `      <error message="${xmlAttr(`not scanned: ${visible(n.reason)}`)}" type="not-scanned">${xmlText(`${n.name}${n.source !== undefined ? ` (${n.source})` : ''}: ${visible(n.reason)}`)}</error>`,
-      '    </testcase>',
-    );
+    yield `    <testcase name="${xmlAttr(`node ${n.name} scanned`)}" classname="coverage">`;
+    yield `      <error message="${xmlAttr(`not scanned: ${visible(n.reason)}`)}" type="not-scanned">${xmlText(`${n.name}${n.source !== undefined ? ` (${n.source})` : ''}: ${visible(n.reason)}`)}</error>`;
+    yield '    </testcase>';
   }
-  out.push('  </testsuite>');
+  yield '  </testsuite>';
   for (const group of groupResults(report)) {
     for (const s of group.sections) {
-      out.push(
-        `  <testsuite name="${xmlAttr(`${s.id} ${s.title}`)}" ${counts(s.results)} hostname="${xmlAttr(name)}"${stamp}>`,
-      );
-      for (const r of s.results) out.push(...testcase(r, `${report.profile.name}.${s.id}`));
-      out.push('  </testsuite>');
+      yield `  <testsuite name="${xmlAttr(`${s.id} ${s.title}`)}" ${counts(s.results)} hostname="${xmlAttr(name)}"${stamp}>`;
+      for (const r of s.results) yield* testcase(r, `${report.profile.name}.${s.id}`);
+      yield '  </testsuite>';
     }
   }
-  out.push('</testsuites>');
-  return `${out.join('\n')}\n`;
+  yield '</testsuites>';
 }
+
+/**
+ * JUnit XML for a cluster: a "coverage" suite with one test case per node (a node that was not
+ * scanned is an error), then one suite per guide section with one test case per control, failed
+ * when the control fails or could not be evaluated on any node; the message names those nodes.
+ * A line at a time: the coverage suite has a line per node.
+ */
+export const clusterJunit = (report: ClusterReport): Generator<string, void, undefined> =>
+  eachLine(junitLines(report));

@@ -9,6 +9,7 @@ import { CLUSTER_RESULT_LABEL } from './cluster-labels.js';
 import { controlHeading, waiverDetail } from './labels.js';
 import { mdCell, mdCode, mdInline } from './markdown-escape.js';
 import { closingFields, controlAnchor, field, mdBlocks, waiverList } from './markdown.js';
+import { trimmedLines } from './rendered.js';
 
 const link = (r: ClusterResult): string =>
   `[${mdInline(controlHeading(r))}](#${controlAnchor(r.id)})`;
@@ -57,60 +58,45 @@ function control(r: ClusterResult): string[] {
   return out;
 }
 
-/** The cluster's self-assessment document in Markdown. */
-export function clusterMarkdown(report: ClusterReport): string {
+/** The document's lines: the tables of nodes, and of nodes not scanned, a line per node. */
+function* markdownLines(report: ClusterReport): Generator<string, void, undefined> {
   const doc = clusterDocument(report);
-  const out: string[] = [
-    `# ${mdInline(doc.title)}`,
-    '',
-    mdInline(doc.subtitle),
-    '',
-    '| | |',
-    '|---|---|',
-  ];
-  for (const [k, v] of doc.header) out.push(`| ${mdCell(k)} | ${mdCell(v)} |`);
-  out.push('', `**Result: ${mdInline(doc.verdict.label)}**`, '', '## Coverage', '');
-  out.push(mdInline(doc.coverageLine), '');
+  yield* [`# ${mdInline(doc.title)}`, '', mdInline(doc.subtitle), '', '| | |', '|---|---|'];
+  for (const [k, v] of doc.header) yield `| ${mdCell(k)} | ${mdCell(v)} |`;
+  yield* ['', `**Result: ${mdInline(doc.verdict.label)}**`, '', '## Coverage', ''];
+  yield* [mdInline(doc.coverageLine), ''];
   if (doc.coverage.notScanned.length > 0) {
-    out.push('| Node not scanned | Roles | Where | Why |', '|---|---|---|---|');
+    yield* ['| Node not scanned | Roles | Where | Why |', '|---|---|---|---|'];
     for (const n of doc.coverage.notScanned)
-      out.push(
-        `| ${mdCell(n.name)} | ${mdCell(n.roles.join(', '))} | ${mdCell(n.source ?? '')} | ${mdCell(n.reason)} |`,
-      );
-    out.push('');
+      yield `| ${mdCell(n.name)} | ${mdCell(n.roles.join(', '))} | ${mdCell(n.source ?? '')} | ${mdCell(n.reason)} |`;
+    yield '';
   }
   if (doc.coverage.unexpected.length > 0)
-    out.push(
+    yield* [
       `Scanned but not in ${mdInline(doc.coverage.expectedFrom)}: ${mdInline(doc.coverage.unexpected.join(', '))}`,
       '',
-    );
-  out.push(
+    ];
+  yield* [
     '## Nodes',
     '',
     '| Node | Roles | Pass | Fail | Error | Collected |',
     '|---|---|---:|---:|---:|---|',
-  );
+  ];
   for (const n of doc.nodes)
-    out.push(
-      `| ${mdCell(n.name)} | ${mdCell(n.roles.join(', '))} | ${n.summary.pass} | ${n.summary.fail} | ${n.summary.error} | ${mdCell(n.collectedAt ?? '')} |`,
-    );
-  out.push('', '## Summary', '', '| Result | Controls | Scored |', '|---|---:|---:|');
-  for (const c of doc.counts) out.push(`| ${c.label} | ${c.count} | ${c.scored} |`);
-  out.push(`| Total | ${doc.total} | ${doc.scoredTotal} |`, '');
-  out.push(`Scored pass rate: ${doc.scoredPassRate}. Waived failures: ${doc.waived}.`, '');
-  out.push(
-    '## Testing controls methodology',
-    '',
-    ...doc.methodology.map((p) => `${mdBlocks(p)}\n`),
-  );
-  out.push('## Failing Scored Controls', '');
+    yield `| ${mdCell(n.name)} | ${mdCell(n.roles.join(', '))} | ${n.summary.pass} | ${n.summary.fail} | ${n.summary.error} | ${mdCell(n.collectedAt ?? '')} |`;
+  yield* ['', '## Summary', '', '| Result | Controls | Scored |', '|---|---:|---:|'];
+  for (const c of doc.counts) yield `| ${c.label} | ${c.count} | ${c.scored} |`;
+  yield* [`| Total | ${doc.total} | ${doc.scoredTotal} |`, ''];
+  yield* [`Scored pass rate: ${doc.scoredPassRate}. Waived failures: ${doc.waived}.`, ''];
+  yield* ['## Testing controls methodology', '', ...doc.methodology.map((p) => `${mdBlocks(p)}\n`)];
+  yield* ['## Failing Scored Controls', ''];
   if (doc.failing.length === 0)
-    out.push('None: every scored control passes or is not applicable on every node scanned.');
-  for (const r of doc.failing) out.push(`- ${link(r)}: ${mdInline(clusterResultLabel(r))}`);
-  out.push('');
+    yield 'None: every scored control passes or is not applicable on every node scanned.';
+  for (const r of doc.failing) yield `- ${link(r)}: ${mdInline(clusterResultLabel(r))}`;
+  yield '';
   if (doc.waivers !== undefined) {
     const w = doc.waivers;
-    out.push(
+    yield* [
       '## Waivers',
       '',
       `From ${mdInline(w.file)}: ${w.applied.length} applied, ${w.expired.length} expired, ${w.unused.length} unused.`,
@@ -118,16 +104,19 @@ export function clusterMarkdown(report: ClusterReport): string {
       ...waiverList('Applied', w.applied),
       ...waiverList('Expired (not applied)', w.expired),
       ...waiverList('Unused', w.unused),
-    );
+    ];
   }
-  out.push('## Controls', '');
+  yield* ['## Controls', ''];
   for (const g of doc.groups) {
-    out.push(`### ${mdInline(`${g.id} - ${g.title}`)}`, '');
+    yield* [`### ${mdInline(`${g.id} - ${g.title}`)}`, ''];
     for (const s of g.sections) {
-      out.push(`#### ${mdInline(`${s.id} - ${s.title}`)}`, '');
-      if (s.description !== undefined) out.push(mdBlocks(s.description), '');
-      for (const r of s.results) out.push(...control(r));
+      yield* [`#### ${mdInline(`${s.id} - ${s.title}`)}`, ''];
+      if (s.description !== undefined) yield* [mdBlocks(s.description), ''];
+      for (const r of s.results) yield* control(r);
     }
   }
-  return `${out.join('\n').trimEnd()}\n`;
 }
+
+/** The cluster's self-assessment document in Markdown, a line at a time. */
+export const clusterMarkdown = (report: ClusterReport): Generator<string, void, undefined> =>
+  trimmedLines(markdownLines(report));

@@ -1,5 +1,6 @@
 import { clusterVerdict } from '../cluster-summary.js';
 import type { ClusterFinding, ClusterReport, ClusterResult } from '../types.js';
+import { jsonChunks, jsonSequence } from './json-chunks.js';
 import { sortedResults } from './order.js';
 import { level, rule, SARIF_SCHEMA_URI, suppressions } from './sarif.js';
 
@@ -11,13 +12,15 @@ function location(kind: 'node' | 'cluster', name: string): Record<string, unknow
   ];
 }
 
-/** One SARIF result per failing node of a control (one for the cluster when it is cluster-scoped). */
-function results(
+/**
+ * One SARIF result per failing node of a control (one for the cluster when it is cluster-scoped),
+ * made as it is written: a fleet with a failure on most nodes has millions of them.
+ */
+function* results(
   report: ClusterReport,
   r: ClusterResult,
   ruleIndex: number,
-): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
+): Generator<Record<string, unknown>, void, undefined> {
   for (const f of r.findings.filter(failing)) {
     const targets: { kind: 'node' | 'cluster'; name: string }[] =
       r.scope === 'cluster'
@@ -29,7 +32,7 @@ function results(
         f.status === 'error'
           ? `${r.id} could not be evaluated on ${on}: ${f.reason ?? f.actual}`
           : `${r.id} failed on ${on}: found ${f.actual}; expected ${r.expected}`;
-      out.push({
+      yield {
         ruleId: r.id,
         ruleIndex,
         kind: 'fail',
@@ -45,18 +48,18 @@ function results(
           expected: r.expected,
         },
         ...(f.waiver !== undefined ? { suppressions: suppressions(f.waiver) } : {}),
-      });
+      };
     }
   }
-  return out;
 }
 
 /**
  * SARIF 2.1.0 for a cluster: the node report's rules, and one result per node on which a control
  * fails or could not be evaluated, located at that node (cluster-scoped controls at the
  * cluster). Nodes that were not scanned are tool notifications, and make the run unsuccessful.
+ * In pieces, and its results made as they are written.
  */
-export function clusterSarif(report: ClusterReport): string {
+export function* clusterSarif(report: ClusterReport): Generator<string, void, undefined> {
   const sorted = sortedResults(report.results);
   const index = new Map(sorted.map((r, i) => [r.id, i]));
   const missed = report.coverage.notScanned;
@@ -80,17 +83,22 @@ export function clusterSarif(report: ClusterReport): string {
             ...(report.generatedAt !== undefined ? { endTimeUtc: report.generatedAt } : {}),
             ...(missed.length > 0
               ? {
-                  toolExecutionNotifications: missed.map((n) => ({
-                    level: 'error',
-                    message: { text: `node ${n.name} was not scanned: ${n.reason}` },
-                    locations: location('node', n.name),
-                  })),
+                  toolExecutionNotifications: jsonSequence(function* notifications() {
+                    for (const n of missed)
+                      yield {
+                        level: 'error',
+                        message: { text: `node ${n.name} was not scanned: ${n.reason}` },
+                        locations: location('node', n.name),
+                      };
+                  }),
                 }
               : {}),
           },
         ],
         automationDetails: { id: `rkecis/${report.profile.name}/cluster/${report.cluster.name}/` },
-        results: sorted.flatMap((r) => results(report, r, index.get(r.id) ?? -1)),
+        results: jsonSequence(function* all() {
+          for (const r of sorted) yield* results(report, r, index.get(r.id) ?? -1);
+        }),
         properties: {
           profile: report.profile.name,
           benchmark: report.profile.benchmark,
@@ -108,5 +116,7 @@ export function clusterSarif(report: ClusterReport): string {
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  // The log is JSON.stringify(log, null, 2) and a newline, written as it is made (json-chunks.ts).
+  yield* jsonChunks(log);
+  yield '\n';
 }

@@ -4,6 +4,7 @@ import { plain, type Paint } from './colors.js';
 import { coverageLine, findingNodes, paintAs } from './cluster-labels.js';
 import { waiverDetail } from './labels.js';
 import { sectionTitle, sortedResults } from './order.js';
+import { eachLine } from './rendered.js';
 import type { TextOptions } from './text.js';
 import { visible } from './visible.js';
 
@@ -64,68 +65,65 @@ function resultLines(r: ClusterResult, p: Paint, verbose: boolean): string[] {
   return lines;
 }
 
-/** The terminal report of a cluster: coverage, the nodes, each control with how the nodes differ, a summary. */
-export function clusterText(report: ClusterReport, options: TextOptions = {}): string {
+/** The lines of the terminal report, one at a time: the node list alone is a line per node. */
+function* textLines(
+  report: ClusterReport,
+  options: TextOptions,
+): Generator<string, void, undefined> {
   const p = options.paint ?? plain;
   const verbose = options.verbose === true;
-  const out: string[] = [];
-  out.push(
-    p.bold(
-      `${report.profile.title} (${report.profile.benchmark}, Kubernetes ${report.profile.kubernetes})`,
-    ),
-    `Cluster: ${visible(report.cluster.name)} (${visible(report.cluster.source)})`,
-    `Coverage: ${coverageLine(report)}`,
+  yield p.bold(
+    `${report.profile.title} (${report.profile.benchmark}, Kubernetes ${report.profile.kubernetes})`,
   );
+  yield `Cluster: ${visible(report.cluster.name)} (${visible(report.cluster.source)})`;
+  yield `Coverage: ${coverageLine(report)}`;
   for (const n of report.coverage.notScanned) {
-    out.push(
-      `  ${p.status('error', 'NOT SCANNED')} ${visible(n.name)}${n.source !== undefined ? ` (${visible(n.source)})` : ''}${n.roles.length > 0 ? ` [${n.roles.join(', ')}]` : ''}: ${visible(n.reason)}`,
-    );
+    yield `  ${p.status('error', 'NOT SCANNED')} ${visible(n.name)}${n.source !== undefined ? ` (${visible(n.source)})` : ''}${n.roles.length > 0 ? ` [${n.roles.join(', ')}]` : ''}: ${visible(n.reason)}`;
   }
   if (report.coverage.unexpected.length > 0)
-    out.push(
-      `  not in ${report.coverage.expectedFrom}: ${visible(report.coverage.unexpected.join(', '))}`,
-    );
-  out.push('Nodes:');
-  const width = Math.min(40, Math.max(4, ...report.nodes.map((n) => n.name.length)));
+    yield `  not in ${report.coverage.expectedFrom}: ${visible(report.coverage.unexpected.join(', '))}`;
+  yield 'Nodes:';
+  // A loop, not Math.max(...names): a spread of 100,000 arguments can overflow the stack.
+  let longest = 4;
+  for (const n of report.nodes) longest = Math.max(longest, n.name.length);
+  const width = Math.min(40, longest);
   for (const n of report.nodes) {
     const s = n.summary;
-    out.push(
-      `  ${visible(n.name).padEnd(width)}  ${n.roles.join(', ') || 'no role'}: ${s.pass} pass, ${s.fail} fail, ${s.error} error`,
-    );
+    yield `  ${visible(n.name).padEnd(width)}  ${n.roles.join(', ') || 'no role'}: ${s.pass} pass, ${s.fail} fail, ${s.error} error`;
   }
   if (report.cluster.clusterEvidence !== undefined)
-    out.push(
-      p.dim(`Cluster-scoped controls evaluated once, from ${report.cluster.clusterEvidence}`),
-    );
+    yield p.dim(`Cluster-scoped controls evaluated once, from ${report.cluster.clusterEvidence}`);
   if (report.nodeMaps === 'failing')
-    out.push(p.dim('Passing nodes are counted, not named (node maps of failing nodes only).'));
+    yield p.dim('Passing nodes are counted, not named (node maps of failing nodes only).');
   let section = '';
   for (const r of sortedResults(report.results)) {
     if (r.section !== section) {
       section = r.section;
-      out.push('', p.bold(sectionTitle(report, section)));
+      yield '';
+      yield p.bold(sectionTitle(report, section));
     }
-    out.push(...resultLines(r, p, verbose));
+    yield* resultLines(r, p, verbose);
   }
   const s = report.summary;
   const rate = s.scoredPassRate === null ? 'n/a' : `${(s.scoredPassRate * 100).toFixed(1)}%`;
   const verdict = clusterVerdict(report);
-  out.push(
-    '',
-    p.bold('Summary'),
-    `  ${s.total} controls: ${p.status('pass', `${s.pass} pass`)}, ${p.status('fail', `${s.fail} fail`)}, ${p.status('fail', `${s.mixed} mixed`)}, ${p.status('error', `${s.error} error`)}, ${p.status('not-applicable', `${s['not-applicable']} not applicable`)}, ${p.status('manual', `${s.manual} manual`)}`,
-    `  scored: ${s.scored.pass}/${s.scored.total} pass on every node, ${s.scored.fail} fail, ${s.scored.mixed} mixed, ${s.scored.error} error; scored pass rate ${rate}`,
-    `  result: ${p.status(verdict.compliant ? 'pass' : 'fail', verdict.label)}`,
-  );
+  yield '';
+  yield p.bold('Summary');
+  yield `  ${s.total} controls: ${p.status('pass', `${s.pass} pass`)}, ${p.status('fail', `${s.fail} fail`)}, ${p.status('fail', `${s.mixed} mixed`)}, ${p.status('error', `${s.error} error`)}, ${p.status('not-applicable', `${s['not-applicable']} not applicable`)}, ${p.status('manual', `${s.manual} manual`)}`;
+  yield `  scored: ${s.scored.pass}/${s.scored.total} pass on every node, ${s.scored.fail} fail, ${s.scored.mixed} mixed, ${s.scored.error} error; scored pass rate ${rate}`;
+  yield `  result: ${p.status(verdict.compliant ? 'pass' : 'fail', verdict.label)}`;
   const w = report.waivers;
   if (w !== undefined) {
-    out.push(
-      '',
-      p.bold('Waivers'),
-      `  ${w.file}: ${w.applied.length} applied, ${w.expired.length} expired, ${w.unused.length} unused`,
-      ...w.expired.map((e) => `    expired, not applied: ${e.control} (${e.source})`),
-      ...w.unused.map((e) => `    unused: ${e.control} (${e.source})`),
-    );
+    yield '';
+    yield p.bold('Waivers');
+    yield `  ${w.file}: ${w.applied.length} applied, ${w.expired.length} expired, ${w.unused.length} unused`;
+    for (const e of w.expired) yield `    expired, not applied: ${e.control} (${e.source})`;
+    for (const e of w.unused) yield `    unused: ${e.control} (${e.source})`;
   }
-  return `${out.join('\n')}\n`;
 }
+
+/** The terminal report of a cluster: coverage, the nodes, each control with how the nodes differ, a summary. */
+export const clusterText = (
+  report: ClusterReport,
+  options: TextOptions = {},
+): Generator<string, void, undefined> => eachLine(textLines(report, options));
