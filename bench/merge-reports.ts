@@ -1,14 +1,18 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type * as Write from '../src/cli/write-files.js';
 import type * as Merge from '../src/cluster/merge.js';
 import type * as Load from '../src/profiles/load.js';
+import type * as ClusterJson from '../src/report/formatters/cluster-json.js';
 import type { NodeReport } from '../src/report/types.js';
 import { dist, ROOT } from './lib.js';
 
 /**
  * Child process: merges the node reports under DIR (from make-reports) into one cluster report,
  * reading them one file at a time (no report is kept once added), then writes the cluster report
- * as JSON to OUT. Prints the phases' times and the peak RSS as a JSON line.
+ * as JSON to OUT as `rkecis cluster --format json --output OUT` does: the formatter's pieces
+ * through the CLI's atomic writer, never the whole text at once. Prints the phases' times and
+ * the peak RSS as a JSON line.
  * NODE_MAPS=failing asks the merger for per-node maps of failing nodes only.
  */
 const dir = process.argv[2] ?? '';
@@ -22,6 +26,8 @@ if (!existsSync(join(ROOT, 'dist/cluster/merge.js'))) {
 }
 const { createClusterMerger } = await dist<typeof Merge>('cluster/merge.js');
 const { loadProfile, DEFAULT_PROFILE } = await dist<typeof Load>('profiles/load.js');
+const { writeFilesAtomic } = await dist<typeof Write>('cli/write-files.js');
+const { clusterJson } = await dist<typeof ClusterJson>('report/formatters/cluster-json.js');
 
 const t0 = performance.now();
 const merger = createClusterMerger({ profile: loadProfile(DEFAULT_PROFILE) });
@@ -46,8 +52,7 @@ const report = merger.finish({
 });
 const t2 = performance.now();
 const afterFinish = { ...mem(), maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
-const text = `${JSON.stringify(report, null, 2)}\n`;
-writeFileSync(out, text);
+await writeFilesAtomic([{ path: out, content: clusterJson(report) }]);
 const t3 = performance.now();
 process.stdout.write(
   `${JSON.stringify({
@@ -58,7 +63,7 @@ process.stdout.write(
     finishSeconds: Math.round(t2 - t1) / 1000,
     writeSeconds: Math.round(t3 - t2) / 1000,
     seconds: Math.round(t3 - t0) / 1000,
-    clusterReportBytes: Buffer.byteLength(text),
+    clusterReportBytes: statSync(out).size,
     results: report.results.length,
     maxRssKiB: process.resourceUsage().maxRSS,
     memory: { afterAdd, afterFinish },
