@@ -167,6 +167,31 @@ describe('createClusterMerger', () => {
     expect(c?.failingNodes).toHaveLength(n / 2);
   });
 
+  it('groups equal outcomes into one finding, among the first few or beyond them', () => {
+    const m = createClusterMerger();
+    // Six distinct values, more than outcomeOf compares field by field; a reason of '' and none are one outcome.
+    for (let i = 0; i < 60; i++) {
+      const reason = i % 6 === 5 ? (i % 12 === 5 ? '' : undefined) : `r${i % 6}`;
+      m.add(
+        tiny(`n${String(i).padStart(2, '0')}`, [
+          {
+            id: '9.9.9',
+            status: 'error',
+            actual: `value ${i % 6}`,
+            ...(reason !== undefined ? { reason } : {}),
+          },
+        ]),
+      );
+    }
+    const c = m.finish(CLUSTER).results[0];
+    expect(c?.findings.map((f) => [f.actual, f.count])).toEqual(
+      [0, 1, 2, 3, 4, 5].map((v) => [`value ${v}`, 10]),
+    );
+    expect(c?.findings[5]?.nodes).toEqual(
+      Array.from({ length: 10 }, (_, k) => `n${String(k * 6 + 5).padStart(2, '0')}`),
+    );
+  });
+
   it('merges many nodes with memory for one byte per node and control', () => {
     const m = createClusterMerger();
     const statuses: Status[] = ['pass', 'fail', 'error', 'manual'];
