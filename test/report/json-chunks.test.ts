@@ -71,6 +71,14 @@ describe('jsonChunks', () => {
     };
     same(v);
     expect(joined(v)).toContain('\\ud800');
+    // Strings met again (remembered quoted) and long ones (not remembered) come out the same.
+    const again = 'n\u0001"é';
+    const long = 'x"'.repeat(200);
+    same({
+      a: { [again]: again, [long]: long },
+      b: { [again]: again, [long]: long },
+      c: [again, long, again, long],
+    });
   });
 
   it('honours toJSON and unwraps boxed primitives', () => {

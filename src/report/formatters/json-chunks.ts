@@ -38,14 +38,33 @@ interface Sink {
   text: string;
   /** Containers being written, for JSON.stringify's TypeError on a cycle. */
   open: Set<object>;
+  /**
+   * Short strings already quoted: a cluster report names each node in every result, and a
+   * lookup of a string seen before (its hash kept) costs less than escaping it again.
+   */
+  quoted: Map<string, string>;
+}
+
+/** Strings remembered quoted: at most this long, and at most this many. */
+const SHORT = 128;
+const REMEMBERED = 1 << 20;
+
+function quote(s: string, sink: Sink): string {
+  let q = sink.quoted.get(s);
+  if (q === undefined) {
+    q = JSON.stringify(s);
+    if (s.length <= SHORT && sink.quoted.size < REMEMBERED) sink.quoted.set(s, q);
+  }
+  return q;
 }
 
 /** A member's value as JSON.stringify sees it: toJSON called, wrapped primitives unwrapped. */
-function resolve(value: unknown, key: string): unknown {
+function resolve(value: unknown, key: string | number): unknown {
   if (typeof value !== 'object' || value === null || value instanceof JsonSequence) return value;
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === 'function') {
-    const v: unknown = toJSON.call(value, key);
+    // An array item's key is its index as a string, as JSON.stringify passes it.
+    const v: unknown = toJSON.call(value, String(key));
     if (typeof v !== 'object' || v === null || v instanceof JsonSequence) return v;
     value = v;
   }
@@ -60,25 +79,28 @@ const absent = (v: unknown): boolean =>
   v === undefined || typeof v === 'function' || typeof v === 'symbol';
 
 /** A value that is not a container, as JSON (strings, numbers, booleans, null; BigInt throws). */
-const scalar = (v: unknown): string => JSON.stringify(v);
+const scalar = (v: unknown, sink: Sink): string =>
+  typeof v === 'string' ? quote(v, sink) : JSON.stringify(v);
 
 const container = (v: unknown): v is object => typeof v === 'object' && v !== null;
 
 function* write(value: object, depth: number, sink: Sink): Generator<string, void, undefined> {
   if (sink.open.has(value)) throw new TypeError('Converting circular structure to JSON');
   sink.open.add(value);
+  // Strings joined with + rather than nested templates: this loop runs once per node and result.
   const inner = `\n${pad(depth + 1)}`;
+  const next = `,${inner}`;
   let first = true;
   if (Array.isArray(value) || value instanceof JsonSequence) {
     sink.text += '[';
     const items: Iterable<unknown> = value instanceof JsonSequence ? value.items() : value;
     let i = 0;
     for (const item of items) {
-      const v = resolve(item, String(i++));
-      sink.text += first ? inner : `,${inner}`;
+      const v = resolve(item, i++);
+      sink.text += first ? inner : next;
       first = false;
       if (container(v)) yield* write(v, depth + 1, sink);
-      else sink.text += absent(v) ? 'null' : scalar(v);
+      else sink.text += absent(v) ? 'null' : scalar(v, sink);
       if (sink.text.length >= CHUNK) {
         yield sink.text;
         sink.text = '';
@@ -91,10 +113,10 @@ function* write(value: object, depth: number, sink: Sink): Generator<string, voi
     for (const key of Object.keys(record)) {
       const v = resolve(record[key], key);
       if (absent(v)) continue;
-      sink.text += `${first ? inner : `,${inner}`}${JSON.stringify(key)}: `;
+      sink.text += (first ? inner : next) + quote(key, sink) + ': ';
       first = false;
       if (container(v)) yield* write(v, depth + 1, sink);
-      else sink.text += scalar(v);
+      else sink.text += scalar(v, sink);
       if (sink.text.length >= CHUNK) {
         yield sink.text;
         sink.text = '';
@@ -113,10 +135,10 @@ export function* jsonChunks(value: unknown): Generator<string, void, undefined> 
   const v = resolve(value, '');
   if (absent(v)) return;
   if (!container(v)) {
-    yield scalar(v);
+    yield JSON.stringify(v);
     return;
   }
-  const sink: Sink = { text: '', open: new Set() };
+  const sink: Sink = { text: '', open: new Set(), quoted: new Map() };
   yield* write(v, 0, sink);
   if (sink.text !== '') yield sink.text;
 }
