@@ -93,7 +93,7 @@ export async function collectFrom(src: CollectSources): Promise<Evidence> {
   const kube = 'source' in src.kubernetes ? src.kubernetes.source : undefined;
 
   // An endpoint that is not Docker fails the scan before anything else is read.
-  await src.docker.version();
+  await src.docker.ping();
   const [containers, files, kubernetes, ownName] = await Promise.all([
     src.docker.inspectAll(containerNames),
     collectFiles(src.fs, wanted.files),

@@ -1,11 +1,11 @@
 import type http from 'node:http';
 import { InputError } from '../cli/errors.js';
 import type { ContainerEvidence } from '../evidence/schema.js';
-import { HttpGetError, httpGet, parseJson } from './http-get.js';
+import { HttpGetError, httpGet, parseJson, type HttpResponse } from './http-get.js';
 
 export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
 export const DEFAULT_TIMEOUT_MS = 10_000;
-/** An inspect is a few KB; a version answer less. */
+/** An inspect is a few KB; a ping answer two bytes. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /**
@@ -55,7 +55,7 @@ export class DockerClient {
     readonly timeoutMs: number = DEFAULT_TIMEOUT_MS,
   ) {}
 
-  private get(path: string): Promise<{ status: number; body: Buffer }> {
+  private get(path: string): Promise<HttpResponse> {
     const e = this.endpoint;
     const target: http.RequestOptions =
       'socketPath' in e
@@ -73,27 +73,34 @@ export class DockerClient {
   /**
    * Proves the endpoint is a Docker engine before anything is inspected: without this, a socket
    * that is something else would make every container look absent, and absent reads as a finding.
+   * GET /_ping, as the docker CLI does before each command: the engine answers `OK` with its API
+   * version in a header. (GET /version would also do, but the engine runs runc and docker-init
+   * to answer it: 15 to 40 ms, a tenth of a whole scan.)
    */
-  async version(): Promise<{ version: string; apiVersion: string }> {
+  async ping(): Promise<{ apiVersion: string }> {
     const where = this.endpoint.url;
     let res;
     try {
-      res = await this.get('/version');
+      res = await this.get('/_ping');
     } catch (e) {
       throw new InputError(`Docker host ${where}: ${transportProblem(e)}`);
     }
     if (res.status !== 200) {
       throw new InputError(
-        `Docker host ${where}: not a Docker engine (GET /version answered HTTP ${res.status})`,
+        `Docker host ${where}: not a Docker engine (GET /_ping answered HTTP ${res.status})`,
       );
     }
-    const v = parseJson(res.body) as { Version?: unknown; ApiVersion?: unknown } | null | undefined;
-    if (typeof v?.Version !== 'string' || typeof v.ApiVersion !== 'string') {
+    const apiVersion = res.headers['api-version'];
+    if (
+      typeof apiVersion !== 'string' ||
+      !/^\d+\.\d+$/.test(apiVersion) ||
+      res.body.toString('utf8').trim() !== 'OK'
+    ) {
       throw new InputError(
-        `Docker host ${where}: not a Docker engine (GET /version did not answer Docker's version JSON)`,
+        `Docker host ${where}: not a Docker engine (GET /_ping did not answer "OK" with an Api-Version header, as Docker does)`,
       );
     }
-    return { version: v.Version, apiVersion: v.ApiVersion };
+    return { apiVersion };
   }
 
   /** One container's inspect, reduced to what controls read; Env never leaves this function. */

@@ -3,6 +3,8 @@ import https from 'node:https';
 
 export interface HttpResponse {
   status: number;
+  /** Header names in lower case, as node:http gives them. */
+  headers: http.IncomingHttpHeaders;
   body: Buffer;
 }
 
@@ -53,7 +55,7 @@ export function httpGet(request: http.RequestOptions, opts: HttpGetOptions): Pro
         if (settled || !res.complete) return;
         settled = true;
         clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) });
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
       });
       // Whatever ends a response without a complete 'end' (a reset, a short body) closes it.
       res.on('close', () => {

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseEvidence } from '../../src/evidence/read.js';
 import { BIN, runCli } from '../helpers/run-cli.js';
 import { runCliAsync } from '../helpers/run-cli-async.js';
-import { DOCKER_VERSION, fakeDocker, inspectOf, json } from '../collect/fake-docker.js';
+import { dockerPing, fakeDocker, inspectOf, json } from '../collect/fake-docker.js';
 
 const NO_KUBE = { HOME: '/nonexistent-home', KUBECONFIG: '' };
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -16,7 +16,7 @@ afterEach(async () => {
 
 async function engine() {
   const fake = await fakeDocker({
-    '/version': json(DOCKER_VERSION),
+    '/_ping': dockerPing,
     '/containers/kubelet/json': json(inspectOf('kubelet', ['kubelet', '--anonymous-auth=false'])),
   });
   cleanups.push(fake.close);

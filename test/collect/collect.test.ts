@@ -10,7 +10,7 @@ import { evidenceSchema, type Evidence } from '../../src/evidence/schema.js';
 import { DEFAULT_PROFILE, loadProfile } from '../../src/profiles/load.js';
 import { ENCRYPTION_SECRET, plantApiServer, plantRoot } from '../integration/plant-node.js';
 import { expectError } from './expect-error.js';
-import { DOCKER_VERSION, fakeDocker, json, type Route } from './fake-docker.js';
+import { dockerPing, fakeDocker, json, type Route } from './fake-docker.js';
 
 const profile = loadProfile(DEFAULT_PROFILE);
 const hardened = readEvidence('examples/hardened-node.json');
@@ -23,7 +23,7 @@ afterEach(async () => {
 
 /** A fake engine holding the given containers of an example node, as docker inspect shows them. */
 async function engineWith(node: Evidence, only?: string[]) {
-  const routes: Record<string, Route> = { '/version': json(DOCKER_VERSION) };
+  const routes: Record<string, Route> = { '/_ping': dockerPing };
   for (const [name, c] of Object.entries(node.containers)) {
     if (c.status !== 'present' || (only !== undefined && !only.includes(name))) continue;
     routes[`/containers/${name}/json`] = json({
@@ -79,7 +79,7 @@ describe('collect', () => {
     // Each container inspected once; the engine verified first.
     const inspects = docker.paths.filter((p) => p.startsWith('/containers/'));
     expect(new Set(inspects).size).toBe(inspects.length);
-    expect(docker.paths[0]).toBe('/version');
+    expect(docker.paths[0]).toBe('/_ping');
     expect(JSON.stringify(ev)).not.toContain('env-secret');
     expect(JSON.stringify(ev)).not.toContain(ENCRYPTION_SECRET);
   });
@@ -151,13 +151,13 @@ describe('collect', () => {
   });
 
   it('refuses an endpoint that is not a Docker engine', async () => {
-    const fake = await fakeDocker({ '/version': json({ message: 'nope' }, 404) });
+    const fake = await fakeDocker({ '/_ping': json({ message: 'nope' }, 404) });
     cleanups.push(fake.close);
     const scan = collect({ profile, dockerHost: fake.url, root: '/', env: NO_KUBE });
     await expect(scan).rejects.toThrow(InputError);
-    await expect(scan).rejects.toThrow(/not a Docker engine \(GET \/version answered HTTP 404\)/);
+    await expect(scan).rejects.toThrow(/not a Docker engine \(GET \/_ping answered HTTP 404\)/);
     // Nothing is inspected on an endpoint that is not Docker.
-    expect(fake.paths).toEqual(['/version']);
+    expect(fake.paths).toEqual(['/_ping']);
   });
 
   it('refuses a root that is not a folder', async () => {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/cli/errors.js';
 import { DockerClient, dockerEndpoint, reduceInspect } from '../../src/collect/docker.js';
 import { expectError } from './expect-error.js';
-import { DOCKER_VERSION, fakeDocker, inspectOf, json, type Route } from './fake-docker.js';
+import { dockerPing, fakeDocker, inspectOf, json, type Route } from './fake-docker.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 async function client(routes: Record<string, Route>, timeoutMs = 2000) {
-  const fake = await fakeDocker({ '/version': json(DOCKER_VERSION), ...routes });
+  const fake = await fakeDocker({ '/_ping': dockerPing, ...routes });
   cleanups.push(fake.close);
   return { fake, docker: new DockerClient(dockerEndpoint(fake.url, {}), timeoutMs) };
 }
@@ -65,17 +65,17 @@ describe('dockerEndpoint', () => {
   });
 });
 
-describe('DockerClient.version', () => {
+describe('DockerClient.ping', () => {
   it('accepts a Docker engine', async () => {
     const { docker } = await client({});
-    await expect(docker.version()).resolves.toEqual({ version: '20.10.24', apiVersion: '1.41' });
+    await expect(docker.ping()).resolves.toEqual({ apiVersion: '1.41' });
   });
   it('names the socket when it does not exist', async () => {
     const docker = new DockerClient(dockerEndpoint('unix:///nonexistent/docker.sock', {}));
-    await expect(docker.version()).rejects.toThrow(
+    await expect(docker.ping()).rejects.toThrow(
       /unix:\/\/\/nonexistent\/docker.sock: no such socket/,
     );
-    await expect(docker.version()).rejects.toBeInstanceOf(InputError);
+    await expect(docker.ping()).rejects.toBeInstanceOf(InputError);
   });
   it('says when the connection is refused', async () => {
     const url = await rawServer((s) => s.destroy());
@@ -83,25 +83,26 @@ describe('DockerClient.version', () => {
     await new Promise<void>((r) => setTimeout(r, 0));
     await Promise.all(cleanups.splice(0).map((c) => c())); // close it: nothing listens on the port now
     const docker = new DockerClient(dockerEndpoint(`tcp://127.0.0.1:${port}`, {}));
-    await expect(docker.version()).rejects.toThrow(/connection refused/);
+    await expect(docker.ping()).rejects.toThrow(/connection refused/);
   });
   it.each<[string, Route]>([
     ['a 404', json({ message: 'page not found' }, 404)],
-    ['JSON that is not a version', json({ hello: 'world' })],
+    ['JSON', json({ hello: 'world' })],
     ['text', (_q, res) => res.end('<html>hello</html>')],
-  ])('refuses a server answering /version with %s as not Docker', async (_what, route) => {
-    const { docker, fake } = await client({ '/version': route });
-    await expect(docker.version()).rejects.toThrow(new RegExp(`${fake.url}: not a Docker engine`));
+    ['OK without an Api-Version header', (_q, res) => res.end('OK')],
+  ])('refuses a server answering /_ping with %s as not Docker', async (_what, route) => {
+    const { docker, fake } = await client({ '/_ping': route });
+    await expect(docker.ping()).rejects.toThrow(new RegExp(`${fake.url}: not a Docker engine`));
   });
   it('refuses a socket that does not speak HTTP', async () => {
     const url = await rawServer((s) => s.end('SSH-2.0-OpenSSH_9.2\r\n'));
     const docker = new DockerClient(dockerEndpoint(url, {}));
-    await expect(docker.version()).rejects.toThrow(/not a Docker engine \(the answer is not HTTP/);
+    await expect(docker.ping()).rejects.toThrow(/not a Docker engine \(the answer is not HTTP/);
   });
   it('gives up on a silent engine after the timeout', async () => {
     const url = await rawServer(() => undefined);
     const docker = new DockerClient(dockerEndpoint(url, {}), 200);
-    await expect(docker.version()).rejects.toThrow(/timed out: no complete answer within 0.2s/);
+    await expect(docker.ping()).rejects.toThrow(/timed out: no complete answer within 0.2s/);
   });
 });
 

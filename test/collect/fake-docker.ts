@@ -54,11 +54,15 @@ export const json =
     res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
   };
 
-export const DOCKER_VERSION = {
-  Version: '20.10.24',
-  ApiVersion: '1.41',
-  MinAPIVersion: '1.12',
-  Os: 'linux',
+/** GET /_ping as a Docker engine answers it: `OK`, with its API version in a header. */
+export const dockerPing: Route = (_req, res) => {
+  res
+    .writeHead(200, {
+      'Api-Version': '1.41',
+      'Content-Type': 'text/plain; charset=utf-8',
+      Server: 'Docker/20.10.24 (linux)',
+    })
+    .end('OK');
 };
 
 /** A trimmed real inspect of an RKE container, with the fields that must never be copied. */

@@ -1,10 +1,10 @@
 import type http from 'node:http';
 import type net from 'node:net';
-import { DOCKER_VERSION, json, type Route } from '../collect/fake-docker.js';
+import { json, type Route } from '../collect/fake-docker.js';
 import { bad, errors, report, type Expected, type HostileCase } from './harness.js';
 
 /**
- * The Docker Engine API misbehaving. The endpoint is proven to be Docker first (GET /version):
+ * The Docker Engine API misbehaving. The endpoint is proven to be Docker first (GET /_ping):
  * anything wrong there is a clear message and exit 2. Once it is, a container whose inspect
  * fails is `error` on its controls, and the scan goes on.
  */
@@ -82,44 +82,44 @@ const APISERVER = errors('1.1.1', '1.1.2', '1.1.10', '1.1.19', '1.1.20', '1.1.30
 export const DOCKER_CASES: DockerCase[] = [
   // --- the endpoint is not (working) Docker: exit 2 before anything is read ---
   {
-    name: 'GET /version answers HTTP 500',
-    engine: { routes: { '/version': status(500, '{"message":"boom"}') } },
-    expect: notDocker(/not a Docker engine \(GET \/version answered HTTP 500\)/),
+    name: 'GET /_ping answers HTTP 500',
+    engine: { routes: { '/_ping': status(500, '{"message":"boom"}') } },
+    expect: notDocker(/not a Docker engine \(GET \/_ping answered HTTP 500\)/),
   },
   {
-    name: 'GET /version answers invalid JSON',
+    name: 'GET /_ping answers invalid JSON',
     engine: {
       routes: {
-        '/version': status(200, '{"Version": "20.10', { 'Content-Type': 'application/json' }),
+        '/_ping': status(200, '{"Version": "20.10', { 'Content-Type': 'application/json' }),
       },
     },
     expect: notDocker(NOT_DOCKER),
   },
   {
-    name: 'GET /version answers JSON without a version',
-    engine: { routes: { '/version': json({ hello: 'world' }) } },
+    name: 'GET /_ping answers JSON without a version',
+    engine: { routes: { '/_ping': json({ hello: 'world' }) } },
     expect: notDocker(NOT_DOCKER),
   },
   {
-    name: 'GET /version answers a JSON array',
-    engine: { routes: { '/version': json([DOCKER_VERSION]) } },
+    name: 'GET /_ping answers a JSON array',
+    engine: { routes: { '/_ping': json([{ Version: '20.10.24', ApiVersion: '1.41' }]) } },
     expect: notDocker(NOT_DOCKER),
   },
   {
-    name: 'GET /version answers null',
-    engine: { routes: { '/version': json(null) } },
+    name: 'GET /_ping answers null',
+    engine: { routes: { '/_ping': json(null) } },
     expect: notDocker(NOT_DOCKER),
   },
   {
-    name: 'GET /version answers an empty body',
-    engine: { routes: { '/version': status(200) } },
+    name: 'GET /_ping answers an empty body',
+    engine: { routes: { '/_ping': status(200) } },
     expect: notDocker(NOT_DOCKER),
   },
   {
-    name: 'GET /version answers HTML (some other web server)',
+    name: 'GET /_ping answers HTML (some other web server)',
     engine: {
       routes: {
-        '/version': status(200, '<html><body>It works!</body></html>', {
+        '/_ping': status(200, '<html><body>It works!</body></html>', {
           'Content-Type': 'text/html',
         }),
       },
@@ -127,40 +127,55 @@ export const DOCKER_CASES: DockerCase[] = [
     expect: notDocker(NOT_DOCKER),
   },
   {
-    name: 'GET /version answers 404 (an HTTP server that is not Docker)',
-    engine: { routes: { '/version': status(404, 'Not Found') } },
+    name: 'GET /_ping answers OK without an Api-Version header',
+    engine: { routes: { '/_ping': status(200, 'OK', { 'Content-Type': 'text/plain' }) } },
+    expect: notDocker(/did not answer "OK" with an Api-Version header/),
+  },
+  {
+    name: 'GET /_ping answers OK with an Api-Version that is not a version',
+    engine: { routes: { '/_ping': status(200, 'OK', { 'Api-Version': 'latest; rm -rf /' }) } },
+    expect: notDocker(NOT_DOCKER),
+  },
+  {
+    name: 'GET /_ping answers an Api-Version header and a body that is not OK',
+    engine: { routes: { '/_ping': status(200, '{"status":"up"}', { 'Api-Version': '1.41' }) } },
+    expect: notDocker(NOT_DOCKER),
+  },
+  {
+    name: 'GET /_ping answers 404 (an HTTP server that is not Docker)',
+    engine: { routes: { '/_ping': status(404, 'Not Found') } },
     expect: notDocker(/HTTP 404/),
   },
   {
-    name: 'GET /version redirects',
-    engine: { routes: { '/version': status(301, '', { Location: 'http://evil.example/' }) } },
+    name: 'GET /_ping redirects',
+    engine: { routes: { '/_ping': status(301, '', { Location: 'http://evil.example/' }) } },
     expect: notDocker(/HTTP 301/),
   },
   {
-    name: 'GET /version answers 401 (an auth proxy)',
-    engine: { routes: { '/version': status(401, '{"message":"unauthorized"}') } },
+    name: 'GET /_ping answers 401 (an auth proxy)',
+    engine: { routes: { '/_ping': status(401, '{"message":"unauthorized"}') } },
     expect: notDocker(/HTTP 401/),
   },
   {
-    name: 'the connection is reset in the middle of /version',
-    engine: { routes: { '/version': resetMidBody } },
+    name: 'the connection is reset in the middle of /_ping',
+    engine: { routes: { '/_ping': resetMidBody } },
     expect: notDocker(/ECONNRESET|closed before the response was complete/),
   },
   {
-    name: 'no answer to /version (timeout)',
-    engine: { routes: { '/version': silent } },
+    name: 'no answer to /_ping (timeout)',
+    engine: { routes: { '/_ping': silent } },
     options: SHORT,
     expect: notDocker(/timed out/),
   },
   {
-    name: 'a /version that drips one byte at a time past the deadline',
-    engine: { routes: { '/version': drip } },
+    name: 'a /_ping that drips one byte at a time past the deadline',
+    engine: { routes: { '/_ping': drip } },
     options: SHORT,
     expect: notDocker(/timed out/),
   },
   {
-    name: 'a /version answer of 20 MB',
-    engine: { routes: { '/version': huge(20 << 20) } },
+    name: 'a /_ping answer of 20 MB',
+    engine: { routes: { '/_ping': huge(20 << 20) } },
     expect: notDocker(/larger than/),
   },
   {

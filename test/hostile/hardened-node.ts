@@ -1,5 +1,5 @@
 import { readEvidence } from '../../src/evidence/read.js';
-import { DOCKER_VERSION, json, type Route } from '../collect/fake-docker.js';
+import { dockerPing, json, type Route } from '../collect/fake-docker.js';
 
 /** The guide's hardened node (examples/hardened-node.json): the baseline every case changes. */
 export const HARDENED = readEvidence('examples/hardened-node.json');
@@ -9,7 +9,7 @@ export const ENV_SECRET = 'hostile-env-secret-5c1e0b7d9a';
 
 /** The hardened node's Docker engine: /version and each container's inspect, Env included. */
 export function hardenedRoutes(): Record<string, Route> {
-  const r: Record<string, Route> = { '/version': json(DOCKER_VERSION) };
+  const r: Record<string, Route> = { '/_ping': dockerPing };
   for (const [name, c] of Object.entries(HARDENED.containers)) {
     if (c.status !== 'present') continue;
     r[`/containers/${name}/json`] = json({
