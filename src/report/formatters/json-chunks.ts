@@ -39,15 +39,17 @@ interface Sink {
   /** Containers being written, for JSON.stringify's TypeError on a cycle. */
   open: Set<object>;
   /**
-   * Short strings already quoted: a cluster report names each node in every result, and a
-   * lookup of a string seen before (its hash kept) costs less than escaping it again.
+   * Short keys and list items already quoted: a cluster report names each node in every
+   * result's map and lists, and looking a name up (its hash kept) costs less than escaping it
+   * again. Member values are not remembered: they seldom repeat (SARIF's messages and
+   * fingerprints are one per node and control), and remembering them all would cost memory.
    */
   quoted: Map<string, string>;
 }
 
-/** Strings remembered quoted: at most this long, and at most this many. */
+/** Strings remembered quoted: at most this long, and at most this many (about 20 MB). */
 const SHORT = 128;
-const REMEMBERED = 1 << 20;
+const REMEMBERED = 1 << 17;
 
 function quote(s: string, sink: Sink): string {
   let q = sink.quoted.get(s);
@@ -78,8 +80,8 @@ function resolve(value: unknown, key: string | number): unknown {
 const absent = (v: unknown): boolean =>
   v === undefined || typeof v === 'function' || typeof v === 'symbol';
 
-/** A value that is not a container, as JSON (strings, numbers, booleans, null; BigInt throws). */
-const scalar = (v: unknown, sink: Sink): string =>
+/** A list item that is not a container, as JSON (strings, numbers, booleans, null; BigInt throws). */
+const listItem = (v: unknown, sink: Sink): string =>
   typeof v === 'string' ? quote(v, sink) : JSON.stringify(v);
 
 const container = (v: unknown): v is object => typeof v === 'object' && v !== null;
@@ -100,7 +102,7 @@ function* write(value: object, depth: number, sink: Sink): Generator<string, voi
       sink.text += first ? inner : next;
       first = false;
       if (container(v)) yield* write(v, depth + 1, sink);
-      else sink.text += absent(v) ? 'null' : scalar(v, sink);
+      else sink.text += absent(v) ? 'null' : listItem(v, sink);
       if (sink.text.length >= CHUNK) {
         yield sink.text;
         sink.text = '';
@@ -116,7 +118,7 @@ function* write(value: object, depth: number, sink: Sink): Generator<string, voi
       sink.text += (first ? inner : next) + quote(key, sink) + ': ';
       first = false;
       if (container(v)) yield* write(v, depth + 1, sink);
-      else sink.text += scalar(v, sink);
+      else sink.text += JSON.stringify(v);
       if (sink.text.length >= CHUNK) {
         yield sink.text;
         sink.text = '';
