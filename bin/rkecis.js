@@ -1,8 +1,12 @@
 #!/usr/bin/env node
-// A reader that stops early (`rkecis show ... | head`) is not an error.
+// A reader that stops early (`rkecis show ... | head`) is not an error: what is left to print is
+// dropped (src/cli/output.ts stops writing), and the run ends as it would have, with its own
+// exit code (1 for a failing report) and its scan saved. Any other failure to write stdout (a
+// full disk behind `> file`) is bad output, exit 2, in one line.
 process.stdout.on('error', (e) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw e;
+  if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
+  process.stderr.write(`rkecis: cannot write to standard output: ${e.code ?? e.message}\n`);
+  process.exit(2);
 });
 
 const args = process.argv.slice(2);

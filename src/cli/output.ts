@@ -34,36 +34,49 @@ export function renderAhead(content: Rendered, limit = AHEAD): Rendered {
   })();
 }
 
-async function put(stream: NodeJS.WritableStream, text: string): Promise<void> {
-  if (stream.write(text)) return;
-  // A pipe to a slow reader: wait until it has taken what is buffered (a closed one throws).
-  if ((stream as { destroyed?: boolean }).destroyed === true)
-    throw Object.assign(new Error('the stream is closed'), { code: 'EPIPE' });
-  await once(stream, 'drain');
+/** The reader has gone (`| head`): nothing more is written, and that is not an error. */
+const READER_GONE = new Set(['EPIPE', 'ERR_STREAM_DESTROYED']);
+const readerGone = (e: unknown): boolean =>
+  READER_GONE.has((e as NodeJS.ErrnoException | undefined)?.code ?? '');
+
+/** Writes one batch; false when the reader has gone. */
+async function put(stream: NodeJS.WritableStream, text: string): Promise<boolean> {
+  if ((stream as { destroyed?: boolean }).destroyed === true) return false;
+  if (stream.write(text)) return true;
+  // A pipe to a slow reader: wait until it has taken what is buffered, or has gone.
+  try {
+    await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
+  } catch (e) {
+    if (readerGone(e)) return false;
+    throw e;
+  }
+  return (stream as { destroyed?: boolean }).destroyed !== true;
 }
 
 /**
  * Writes to stdout piece by piece, in batches of about 64 KiB, waiting for the reader whenever
  * the stream says its buffer is full: on Linux a pipe is written asynchronously, and a report
  * of 100,000 nodes written at once would sit in memory, whole, until a slow reader took it.
- * A reader that stops early (`| head`) ends the process quietly (bin/rkecis.js: EPIPE).
+ * A reader that stops early (`| head`) ends the writing quietly; the run goes on to its exit
+ * code (bin/rkecis.js ignores the EPIPE), so a failing report still exits 1 under pipefail.
  */
 export async function writeStdout(
   content: Rendered,
   stream: NodeJS.WritableStream = process.stdout,
 ): Promise<void> {
   let batch = '';
-  const flush = async (): Promise<void> => {
+  const flush = async (): Promise<boolean> => {
     try {
-      await put(stream, batch);
+      const open = await put(stream, batch);
+      batch = '';
+      return open;
     } catch (e) {
       throw cannotWrite('to standard output', e);
     }
-    batch = '';
   };
   for (const piece of piecesOf(content)) {
     batch += piece;
-    if (batch.length >= BATCH) await flush();
+    if (batch.length >= BATCH && !(await flush())) return;
   }
   if (batch !== '') await flush();
 }

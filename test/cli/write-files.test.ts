@@ -148,7 +148,7 @@ describe('writeStdout', () => {
     expect(reader.received.length).toBeGreaterThan(5);
   });
 
-  it('a stream that fails is an InputError; a closed one does not hang', async () => {
+  it('a stream that fails is an InputError; a closed one (the reader gone) is left quietly, without hanging', async () => {
     const broken = new Writable({
       highWaterMark: 16,
       write(_chunk, _enc, done) {
@@ -159,7 +159,7 @@ describe('writeStdout', () => {
     await expect(writeStdout(pieces(400), broken)).rejects.toThrow(
       /cannot write to standard output: EIO write EIO/,
     );
-    await expect(writeStdout('more', broken)).rejects.toThrow(InputError);
+    await expect(writeStdout('more', broken)).resolves.toBeUndefined();
   });
 });
 
