@@ -90,17 +90,20 @@ export class DockerClient {
         `Docker host ${where}: not a Docker engine (GET /_ping answered HTTP ${res.status})`,
       );
     }
+    // Docker 1.13 and later name their API version in a header; 1.11 and 1.12, which RKE v0.1.x
+    // also runs on, only say `Server: Docker/1.12.6 (linux)`.
     const apiVersion = res.headers['api-version'];
-    if (
-      typeof apiVersion !== 'string' ||
-      !/^\d+\.\d+$/.test(apiVersion) ||
-      res.body.toString('utf8').trim() !== 'OK'
-    ) {
+    const server = res.headers.server;
+    const docker =
+      typeof apiVersion === 'string'
+        ? /^\d+\.\d+$/.test(apiVersion)
+        : typeof server === 'string' && /^Docker\/\d+\.\d+/.test(server);
+    if (!docker || res.body.toString('utf8').trim() !== 'OK') {
       throw new InputError(
-        `Docker host ${where}: not a Docker engine (GET /_ping did not answer "OK" with an Api-Version header, as Docker does)`,
+        `Docker host ${where}: not a Docker engine (GET /_ping did not answer "OK" with an Api-Version or Server: Docker/ header, as Docker does)`,
       );
     }
-    return { apiVersion };
+    return { apiVersion: typeof apiVersion === 'string' ? apiVersion : 'unknown' };
   }
 
   /** One container's inspect, reduced to what controls read; Env never leaves this function. */

@@ -70,6 +70,12 @@ describe('DockerClient.ping', () => {
     const { docker } = await client({});
     await expect(docker.ping()).resolves.toEqual({ apiVersion: '1.41' });
   });
+  it('accepts Docker 1.12, which names itself only in the Server header', async () => {
+    const { docker } = await client({
+      '/_ping': (_q, res) => res.writeHead(200, { Server: 'Docker/1.12.6 (linux)' }).end('OK'),
+    });
+    await expect(docker.ping()).resolves.toEqual({ apiVersion: 'unknown' });
+  });
   it('names the socket when it does not exist', async () => {
     const docker = new DockerClient(dockerEndpoint('unix:///nonexistent/docker.sock', {}));
     await expect(docker.ping()).rejects.toThrow(

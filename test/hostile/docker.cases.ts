@@ -129,11 +129,16 @@ export const DOCKER_CASES: DockerCase[] = [
   {
     name: 'GET /_ping answers OK without an Api-Version header',
     engine: { routes: { '/_ping': status(200, 'OK', { 'Content-Type': 'text/plain' }) } },
-    expect: notDocker(/did not answer "OK" with an Api-Version header/),
+    expect: notDocker(/did not answer "OK" with an Api-Version or Server: Docker\/ header/),
   },
   {
     name: 'GET /_ping answers OK with an Api-Version that is not a version',
     engine: { routes: { '/_ping': status(200, 'OK', { 'Api-Version': 'latest; rm -rf /' }) } },
+    expect: notDocker(NOT_DOCKER),
+  },
+  {
+    name: 'GET /_ping answers OK from a server that is not Docker (nginx)',
+    engine: { routes: { '/_ping': status(200, 'OK', { Server: 'nginx/1.22.1' }) } },
     expect: notDocker(NOT_DOCKER),
   },
   {
