@@ -71,7 +71,9 @@ async function stage(tmp: string, file: PendingFile): Promise<void> {
  * far bigger than one string can be), and only when all of them are written are they renamed
  * into place, in one synchronous step. A full disk, a missing folder for the third file, a
  * formatter that throws halfway or a signal (temp-files.ts) leaves none of them half-written or
- * out of step, and no temporary file. A write that fails is an InputError naming the file.
+ * out of step, and no temporary file. Only a rename that fails after others succeeded (a target
+ * that is a folder) can leave the earlier files replaced and the rest as they were; each file
+ * is still whole. A write that fails is an InputError naming the file.
  */
 export async function writeFilesAtomic(files: readonly PendingFile[]): Promise<void> {
   const staged: { tmp: string; path: string }[] = [];

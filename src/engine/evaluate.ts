@@ -42,7 +42,7 @@ function planOf(profile: Profile): { controls: ControlPlan[]; info: NodeReport['
           .join('\n'),
       })),
       // Every report of this profile shares it; frozen, so no consumer can change it for others.
-      info: deepFreeze(profileInfo(profile)),
+      info: deepFreeze(structuredClone(profileInfo(profile))),
     };
     plans.set(profile, plan);
   }

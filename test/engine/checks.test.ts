@@ -566,3 +566,39 @@ describe('flag groups', () => {
     ).toThrow();
   });
 });
+
+checkTester(
+  'flag: a flag that is an alternative in two groups is shown unless both have another set',
+  {
+    kind: 'flag',
+    container: 'kube-apiserver',
+    tests: [
+      {
+        match: 'any',
+        tests: [
+          { flag: '--k', op: 'has_item', value: 'x' },
+          { flag: '--a', op: 'has_item', value: 'x' },
+        ],
+      },
+      {
+        match: 'any',
+        tests: [
+          { flag: '--k', op: 'has_item', value: 'y' },
+          { flag: '--b', op: 'has_item', value: 'y' },
+        ],
+      },
+    ],
+  },
+  {
+    valid: [
+      { name: 'both through the others', evidence: api('--a=x', '--b=y'), actual: '--a=x, --b=y' },
+    ],
+    invalid: [
+      {
+        name: 'the second group has no other flag set: --k is part of why it fails',
+        evidence: api('--a=x'),
+        actual: '--k not set, --a=x, --b not set',
+      },
+    ],
+  },
+);

@@ -17,12 +17,13 @@ interface FlagPlan {
   /** The distinct keys, in test order, for `actual` and for arguments in doubt. */
   names: string[];
   /**
-   * For a key tested only as an alternative (compared, in `any` groups), the other keys of those groups:
-   * when one of them is set and this one is not, `actual` leaves this one out. "AlwaysPullImages
-   * in --enable-admission-plugins or in the deprecated --admission-control" shows the flag the
-   * node has, not "--admission-control not set" on every node.
+   * For a key tested only as an alternative (compared, in `any` groups), the other keys of each
+   * of those groups: when every group has one of them set and this one is not, `actual` leaves
+   * this one out. "AlwaysPullImages in --enable-admission-plugins or in the deprecated
+   * --admission-control" shows the flag the node has, not "--admission-control not set" on
+   * every node.
    */
-  alternatives: Map<string, string[]>;
+  alternatives: Map<string, string[][]>;
 }
 
 /** Profiles are data that evaluation never changes, so each check's plan is worked out once. */
@@ -30,8 +31,12 @@ const plans = new WeakMap<FlagCheck, FlagPlan>();
 
 const keyOf = (flag: string): string => `--${flag.replace(/^--?/, '')}`;
 
-/** Where each key is tested: directly in an `all` group (`null`), or with these alternatives. */
-type Places = Map<string, Set<string> | null>;
+/**
+ * Where each key is tested: `null` once it is tested where it alone decides (an `all` group, a
+ * `set: false` test, an `any` group of no other flag), else the other keys of each `any` group
+ * it is compared in, one set per group.
+ */
+type Places = Map<string, Set<string>[] | null>;
 
 function compile(
   items: readonly FlagItem[],
@@ -52,7 +57,7 @@ function compile(
       // that passes a `set: false` test is the evidence, and is always shown.
       if (match === 'all' || others.length === 0 || before === null || item.op === undefined)
         places.set(key, null);
-      else places.set(key, new Set([...(before ?? []), ...others]));
+      else places.set(key, [...(before ?? []), new Set(others)]);
       return { key, test: item };
     }),
   };
@@ -74,8 +79,13 @@ function planOf(check: FlagCheck): FlagPlan {
     const names: string[] = [];
     const places: Places = new Map();
     const root = compile(check.tests, check.match, names, places);
-    const alternatives = new Map<string, string[]>();
-    for (const [key, others] of places) if (others !== null) alternatives.set(key, [...others]);
+    const alternatives = new Map<string, string[][]>();
+    for (const [key, groups] of places)
+      if (groups !== null)
+        alternatives.set(
+          key,
+          groups.map((g) => [...g]),
+        );
     plan = { expected: describe(check.tests, check.match, false), root, names, alternatives };
     plans.set(check, plan);
   }
@@ -111,7 +121,8 @@ export function flag(check: FlagCheck, ctx: EvalContext): Verdict {
     const n = names[i] as string;
     const value = flags.get(n);
     // An unset alternative is left out when another is set (which is then shown): never all.
-    if (value === undefined && alternatives.get(n)?.some((a) => flags.has(a)) === true) continue;
+    const groups = alternatives.get(n);
+    if (value === undefined && groups?.every((g) => g.some((a) => flags.has(a))) === true) continue;
     actual += `${actual === '' ? '' : ', '}${showFlag(n, value)}`;
   }
   return { status: ok ? 'pass' : 'fail', actual, expected };

@@ -207,8 +207,8 @@ function fixTest(container: string, test: FlagTest, state: FlagState, own: RkeOw
 
 /**
  * Changes the state so tests pass, if RKE's extra_args can: every item for `all`, the first
- * achievable one for `any` (in profile order, so the flag a profile lists first is the one
- * edited), groups in the same way, inside out. Returns whether they pass afterwards; on failure
+ * achievable one for `any` (a flag the container has first, edited before removed, then
+ * profile order), groups in the same way, inside out. Returns whether they pass afterwards; on failure
  * the state is left as it was.
  */
 function fixItems(
@@ -224,7 +224,12 @@ function fixItems(
       ? fixItems(container, item.tests, item.match, into, own)
       : fixTest(container, item, into, own);
   if (match === 'any') {
-    for (const item of items) {
+    // A flag the container already has goes first, edited rather than removed: with
+    // --admission-control set, adding --enable-admission-plugins beside it would stop
+    // kube-apiserver 1.11 from starting, and removing it would drop every plugin it names.
+    const rank = (item: FlagItem): number =>
+      isFlagGroup(item) || !state.has(key(item.flag)) ? 2 : item.op !== undefined ? 0 : 1;
+    for (const item of [...items].sort((a, b) => rank(a) - rank(b))) {
       const one = new Map(state);
       if (fixItem(item, one) && passes(items, match, one)) {
         copyInto(state, one);
