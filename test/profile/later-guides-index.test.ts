@@ -1,4 +1,6 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diffGuides } from '../helpers/later-guide-diff.js';
 import {
@@ -158,6 +160,39 @@ describe('later guides: the committed indexes', () => {
     expect(readIndex(g)).toEqual(fresh);
   });
 
+  it.each(LATER_GUIDES)('$name: no line of the guide after the first control is lost', (g) => {
+    if (!SEED) return;
+    const lines = readFileSync(`${SEED}/${g.file}`, 'utf8')
+      .split('\n')
+      .map((l) => l.replace(/\r$/, ''));
+    const index = readIndex(g);
+    // Everything extracted, as one text to look lines up in.
+    const extracted = [
+      ...index.sections.flatMap((s) => [s.title, s.text ?? '']),
+      ...index.controls.flatMap((c) => [
+        c.title,
+        c.result ?? '',
+        c.remediation ?? '',
+        ...c.notes.map((n) => n.text),
+        ...c.audits.flatMap((a) => [a.label ?? '', a.command ?? '']),
+        ...c.expected.map((v) => v.text),
+        ...c.returned.map((v) => v.text),
+      ]),
+    ].join('\n');
+    const first = index.controls[0]?.line ?? lines.length;
+    const lost: number[] = [];
+    let code = false;
+    for (let i = first; i < lines.length; i++) {
+      const line = (lines[i] ?? '').trim();
+      // Blank lines, fences, headings and bare labels carry no text of their own.
+      if (/^```/.test(line)) code = !code;
+      if (line === '' || /^```/.test(line) || (!code && /^#{1,6} /.test(line))) continue;
+      const text = line.replace(/^\*\*[A-Z][A-Za-z ]*:?\*\*:?\s*/, '');
+      if (text !== '' && !extracted.includes(text)) lost.push(i + 1);
+    }
+    expect(lost).toEqual([]);
+  });
+
   it.each(LATER_GUIDES)('$name: the index records where it came from', (g) => {
     const index = readIndex(g);
     const source: Record<string, unknown> = {};
@@ -213,6 +248,21 @@ describe('later guides: the committed indexes', () => {
       g.family === 'docker-inspect' ? ['control heading without a number'] : [],
     );
     expect(index.lineEndings).toBe(g.name === 'v2.6' || g.name === 'CIS 1.20' ? 'CRLF' : 'LF');
+  });
+});
+
+describe('later guides: finding the seed', () => {
+  it('takes $RKECIS_SEED_DIR/later-guides, and refuses a seed folder without it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rkecis-seed-'));
+    try {
+      expect(() => laterGuidesDir({ RKECIS_SEED_DIR: dir })).toThrow(
+        `RKECIS_SEED_DIR=${dir} has no later-guides/ folder`,
+      );
+      mkdirSync(join(dir, 'later-guides'));
+      expect(laterGuidesDir({ RKECIS_SEED_DIR: dir })).toBe(`${dir}/later-guides`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
