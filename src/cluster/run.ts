@@ -9,7 +9,7 @@ import {
   type ReportOptions,
 } from '../cli/report-output.js';
 import { writeOutputs, type Output } from '../cli/output.js';
-import { declaredRoles } from '../collect/collect.js';
+import { bundleRoles, declaredRoles } from '../collect/collect.js';
 import {
   collectKubernetes,
   describeSource,
@@ -199,8 +199,13 @@ export async function runCluster(opts: ClusterCliOptions): Promise<number> {
         );
       }
       seen.set(ev.node.name, b.file);
+      // As over SSH, a node is judged for the roles cluster.yml declares and those its
+      // containers show; without cluster.yml, for the bundle's roles and its containers'.
       const roles = declared.get(ev.node.name);
-      if (roles !== undefined) ev = { ...ev, roles: declaredRoles(ev.containers, roles) };
+      ev = {
+        ...ev,
+        roles: roles !== undefined ? declaredRoles(ev.containers, roles) : bundleRoles(ev),
+      };
       const quality = kubernetesQuality(ev.kubernetes);
       const at = ev.collectedAt ?? '';
       if (

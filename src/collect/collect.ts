@@ -151,6 +151,29 @@ export function declaredRoles(
   };
 }
 
+/**
+ * A bundle's roles with any role its containers show on top: a bundle collected with `--role
+ * worker` (or edited) on a node that runs kube-apiserver is still judged as a controlplane.
+ */
+export function bundleRoles(evidence: Evidence): Evidence['roles'] {
+  const seen = detectRoles(evidence.containers);
+  const stated = evidence.roles.detected;
+  const extra = seen.detected.filter((r) => !stated.includes(r));
+  if (extra.length === 0) return evidence.roles;
+  return {
+    detected: (['controlplane', 'etcd', 'worker'] as const).filter(
+      (r) => stated.includes(r) || extra.includes(r),
+    ),
+    source: evidence.roles.source,
+    reason: [
+      evidence.roles.reason,
+      `${extra.join(', ')} judged too: the bundle's containers show it (${seen.reason ?? ''})`,
+    ]
+      .filter((x) => x !== undefined && x !== '')
+      .join('; '),
+  };
+}
+
 /** A root that is not a folder would make every file look absent: that is the user's typo, not a finding. */
 async function checkRoot(root: string): Promise<void> {
   const st = await stat(root).catch(() => undefined);
