@@ -142,8 +142,8 @@ export async function runCluster(opts: ClusterCliOptions): Promise<number> {
   }
   // Everything the user gave is checked before any node is contacted.
   const extra = parseExtraOutputs(opts.out ?? [], opts.output);
-  const waivers = opts.waivers !== undefined ? loadWaivers(opts.waivers) : undefined;
   const profile = await openProfile(opts.profile);
+  const waivers = opts.waivers !== undefined ? loadWaivers(opts.waivers, profile) : undefined;
   const timeoutMs = seconds('--timeout', opts.timeout, 3600);
   const nodeTimeoutMs = seconds('--node-timeout', opts.nodeTimeout, 86_400);
   const concurrency = count('--concurrency', opts.concurrency);
