@@ -7,8 +7,8 @@ import { notCompliant } from '../report/summary.js';
 import type { NodeReport } from '../report/types.js';
 import { loadClusterYml, type LoadedCluster } from '../rke/cluster-yml.js';
 import { RKE_VERSION } from '../rke/defaults-v0.1.js';
-import { planReport } from '../rke/plan-report.js';
-import { planCluster, planEvidence, type PlannedNode } from '../rke/plan.js';
+import { planNodeReport } from '../rke/plan-report.js';
+import { planCluster, type PlannedNode } from '../rke/plan.js';
 import { EXIT, InputError } from './errors.js';
 import { emit } from './output.js';
 import { wantColour } from './report-output.js';
@@ -41,7 +41,7 @@ export function planClusterFile(
     }
     nodes = found;
   }
-  const reports = nodes.map((n) => planReport(profile, planEvidence(n, file)));
+  const reports = nodes.map((n) => planNodeReport(profile, n, file));
   return { cluster, nodes, reports };
 }
 
