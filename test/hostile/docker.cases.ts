@@ -386,7 +386,9 @@ export const DOCKER_CASES: DockerCase[] = [
         ),
       ),
     },
-    expect: bad(/^rkecis: no RKE container on the Docker engine unix:\/\/.*: none of etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet exists/),
+    expect: bad(
+      /^rkecis: no RKE container on the Docker engine unix:\/\/.*: none of etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet exists/,
+    ),
   },
   {
     name: 'kube-apiserver absent (404): the controlplane role is not there',
