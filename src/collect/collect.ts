@@ -74,7 +74,7 @@ export function unnamedRoot(evidence: Evidence, options: CollectOptions): string
   const root = resolve(options.root ?? '/');
   if (root === '/' || evidence.node.hostname !== undefined || options.nodeName !== undefined)
     return undefined;
-  return `--root ${root} has no etc/hostname, so the node is named ${evidence.node.name}, this machine's hostname; mount the node's /etc/hostname at ${root}/etc/hostname, or name it with --node-name`;
+  return `--root ${root} has no usable etc/hostname (missing, unreadable, or not a host name), so the node is named ${evidence.node.name}, this machine's hostname; mount the node's /etc/hostname at ${root}/etc/hostname, or name it with --node-name`;
 }
 
 /** Where one node's evidence comes from: its filesystem, its Docker engine, the Kubernetes API. */

@@ -87,7 +87,7 @@ describe('--root without etc/hostname', () => {
     ]);
     expectNoTrace(run.stderr);
     expect(run.stderr).toBe(
-      `rkecis: --root ${root} has no etc/hostname, so the node is named ${hostname()}, this machine's hostname; mount the node's /etc/hostname at ${root}/etc/hostname, or name it with --node-name\n`,
+      `rkecis: --root ${root} has no usable etc/hostname (missing, unreadable, or not a host name), so the node is named ${hostname()}, this machine's hostname; mount the node's /etc/hostname at ${root}/etc/hostname, or name it with --node-name\n`,
     );
     const rep = JSON.parse(run.stdout) as NodeReport;
     expect(rep.node.name).toBe(hostname());
@@ -106,7 +106,9 @@ describe('--root without etc/hostname', () => {
       out,
     ]);
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/has no etc\/hostname, so the node is named/);
+    expect(run.stderr).toMatch(
+      /has no usable etc\/hostname \(missing, unreadable, or not a host name\), so the node is named/,
+    );
     const { readFileSync } = await import('node:fs');
     expect((JSON.parse(readFileSync(out, 'utf8')) as Evidence).node).toEqual({ name: hostname() });
   });
