@@ -4,6 +4,7 @@ import { parseRoles } from '../collect/roles.js';
 import type { Evidence } from '../evidence/schema.js';
 import { DEFAULT_PROFILE, openProfile } from '../profiles/open.js';
 import { EXIT, InputError } from './errors.js';
+import { oneLine } from './main.js';
 import { emit } from './output.js';
 
 export interface CollectCliOptions {
@@ -56,8 +57,8 @@ export async function collectFromOptions(
   const profile = await openProfile(profileName);
   const roles = opts.role !== undefined ? parseRoles(opts.role) : undefined;
   // The collectors (and the YAML parser they redact with) load when a node is read.
-  const { collect } = await import('../collect/collect.js');
-  return collect({
+  const { collect, unnamedRoot } = await import('../collect/collect.js');
+  const options = {
     profile,
     root: opts.root,
     timeoutMs: seconds * 1000,
@@ -65,7 +66,26 @@ export async function collectFromOptions(
     ...(opts.kubeconfig !== undefined ? { kubeconfig: opts.kubeconfig } : {}),
     ...(roles !== undefined ? { roles } : {}),
     ...(opts.nodeName !== undefined ? { nodeName: opts.nodeName } : {}),
-  });
+  };
+  const evidence = await collect(options);
+  if (roles === undefined) refuseNonRkeNode(evidence);
+  const note = unnamedRoot(evidence, options);
+  if (note !== undefined) process.stderr.write(`rkecis: ${oneLine(note)}\n`);
+  return evidence;
+}
+
+/**
+ * An engine with none of the RKE containers the profile reads (every one "No such container"):
+ * not an RKE node, or the wrong Docker engine. Nothing of the node can be judged, and a report
+ * of no controls would only say "not compliant" without saying why, so it is bad input: exit 2
+ * with the reason. `--role` judges the node as given all the same (its controls then err).
+ */
+export function refuseNonRkeNode(evidence: Evidence): void {
+  const names = Object.keys(evidence.containers);
+  if (names.length === 0 || names.some((n) => evidence.containers[n]?.status !== 'absent')) return;
+  throw new InputError(
+    `no RKE container on the Docker engine ${evidence.collector?.dockerHost ?? ''}: none of ${names.join(', ')} exists, so nothing of this node can be judged (is this an RKE node, and that its Docker engine? --docker-host names another; --role judges the node as that role all the same)`,
+  );
 }
 
 export function register(program: Command, done: (code: number) => void): void {

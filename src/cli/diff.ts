@@ -51,7 +51,10 @@ export function register(program: Command, done: (code: number) => void): void {
       '--profile <name>',
       `profile to evaluate evidence bundle files with (default ${DEFAULT_PROFILE})`,
     )
-    .option('--fail-on-new', 'exit 1 when a control fails (or errors) in b that did not in a')
+    .option(
+      '--fail-on-new',
+      'exit 1 when a control fails (or errors) in b that did not in a, or was judged in a and is not evaluated in b',
+    )
     .action(async (a: string, b: string, opts: DiffOptions) => {
       let profile: Profile | undefined;
       const getProfile = (): Profile => (profile ??= loadProfile(opts.profile ?? DEFAULT_PROFILE));

@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { listScans } from '../store/history.js';
 import { withStore } from '../store/open.js';
 import type { ScanRecord } from '../store/store.js';
 import { InputError } from './errors.js';
@@ -16,6 +17,7 @@ interface PruneOptions {
   node?: string;
   cluster?: string;
   keep: string;
+  all?: boolean;
 }
 
 const STORE_HELP =
@@ -28,6 +30,15 @@ function positiveInt(text: string, name: string, min: number): number {
     );
   }
   return Number(text);
+}
+
+/** What to say when history lists nothing: the store is empty, or the filter matched nothing. */
+function noScans(opts: HistoryOptions, display: string): string {
+  if (opts.node !== undefined)
+    return `no scans of node ${opts.node} in ${display} (node names are as the scans saved them: --node-name, else the node's hostname)`;
+  if (opts.cluster !== undefined)
+    return `no scans of cluster ${opts.cluster} in ${display} (cluster names are as rkecis cluster --save gave them: --cluster-name, else cluster_name of cluster.yml, else the file or folder name)`;
+  return `no scans saved in ${display}`;
 }
 
 const rate = (r: number | null): string => (r === null ? 'n/a' : `${(r * 100).toFixed(1)}%`);
@@ -50,7 +61,9 @@ export function historyText(scans: readonly ScanRecord[]): string {
     'ERROR',
     'N/A',
     'MANUAL',
+    'WAIVED',
     'SCORED PASS RATE',
+    'COMPLIANT',
   ];
   const rows = scans.map((s) => [
     s.id,
@@ -63,10 +76,12 @@ export function historyText(scans: readonly ScanRecord[]): string {
     String(s.counts.error),
     String(s.counts['not-applicable']),
     String(s.counts.manual),
+    s.waived === null ? '?' : String(s.waived),
     rate(s.scoredPassRate),
+    s.compliant === null ? '?' : s.compliant ? 'yes' : 'no',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const numeric = (i: number): boolean => i >= 4;
+  const numeric = (i: number): boolean => i >= 4 && i < head.length - 1;
   const line = (cells: string[]): string =>
     cells
       .map((c, i) => (numeric(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
@@ -93,13 +108,18 @@ export function register(program: Command, done: (code: number) => void): void {
     .action(async (opts: HistoryOptions) => {
       const limit = opts.limit === undefined ? undefined : positiveInt(opts.limit, '--limit', 1);
       await withStore(opts.store, { create: false }, async (store) => {
-        const scans = await store.list({
+        const scans = await listScans(store, {
           ...(opts.node !== undefined ? { node: opts.node } : {}),
           ...(opts.cluster !== undefined ? { cluster: opts.cluster } : {}),
           ...(limit !== undefined ? { limit } : {}),
         });
-        if (opts.format === 'json') process.stdout.write(`${JSON.stringify(scans, null, 2)}\n`);
-        else if (scans.length === 0) process.stdout.write(`no scans saved in ${store.display}\n`);
+        const none = scans.length === 0 ? noScans(opts, store.display) : undefined;
+        if (opts.format === 'json') {
+          process.stdout.write(`${JSON.stringify(scans, null, 2)}\n`);
+          // The JSON stays a list; a filter that matched nothing is said where a person reads.
+          if (none !== undefined && (opts.node ?? opts.cluster) !== undefined)
+            process.stderr.write(`rkecis: ${none}\n`);
+        } else if (none !== undefined) process.stdout.write(`${none}\n`);
         else process.stdout.write(historyText(scans));
       });
       done(0);
@@ -108,7 +128,8 @@ export function register(program: Command, done: (code: number) => void): void {
   history
     .command('prune')
     .description('delete all but the newest N scans of each node')
-    .requiredOption('--keep <n>', 'scans to keep per node')
+    .requiredOption('--keep <n>', 'scans to keep per node (0, with --all, deletes them all)')
+    .option('--all', 'with --keep 0: yes, delete every scan (of the --node or --cluster given)')
     .option('--store <url>', STORE_HELP)
     .option('--node <name>', 'prune only this node')
     .option('--cluster <name>', 'prune only this cluster')
@@ -116,6 +137,17 @@ export function register(program: Command, done: (code: number) => void): void {
       // --store given before "prune" belongs to history; honour it there too.
       const parent = cmd.parent?.opts<HistoryOptions>() ?? { format: 'text' };
       const keep = positiveInt(opts.keep, '--keep', 0);
+      const scope = opts.node ?? parent.node ?? opts.cluster ?? parent.cluster;
+      // History is what audits and trends are made of: emptying it takes saying so twice.
+      if (keep === 0 && opts.all !== true) {
+        throw new InputError(
+          `--keep 0 deletes every scan${scope !== undefined ? ` of ${scope}` : ' in the store'}; give --all too if that is what you mean`,
+        );
+      }
+      if (keep > 0 && opts.all === true)
+        throw new InputError(
+          `--all goes with --keep 0 (here --keep ${keep}): give one or the other`,
+        );
       await withStore(opts.store ?? parent.store, { create: false }, async (store) => {
         const node = opts.node ?? parent.node;
         const cluster = opts.cluster ?? parent.cluster;
@@ -124,7 +156,7 @@ export function register(program: Command, done: (code: number) => void): void {
           ...(cluster !== undefined ? { cluster } : {}),
         });
         process.stdout.write(
-          `pruned ${removed} scan${removed === 1 ? '' : 's'} from ${store.display}, kept the newest ${keep} per node\n`,
+          `pruned ${removed} scan${removed === 1 ? '' : 's'} from ${store.display}, ${keep === 0 ? 'kept none (--all)' : `kept the newest ${keep} per node`}\n`,
         );
       });
       done(0);

@@ -1,28 +1,34 @@
+import { basename, extname } from 'node:path';
 import { Option, type Command } from 'commander';
+import { createClusterMerger } from '../cluster/merge.js';
 import type { Profile } from '../profiles/schema.js';
 import { DEFAULT_PROFILE, loadProfile } from '../profiles/load.js';
+import { clusterNotCompliant } from '../report/cluster-summary.js';
 import { colours, plain } from '../report/formatters/colors.js';
 import formatters, { FORMAT_NAMES, type FormatName } from '../report/formatters/index.js';
 import { notCompliant } from '../report/summary.js';
-import type { NodeReport } from '../report/types.js';
-import { loadClusterYml, type LoadedCluster } from '../rke/cluster-yml.js';
+import type { ClusterReport, NodeReport } from '../report/types.js';
+import { loadClusterYml, nodeName, type LoadedCluster } from '../rke/cluster-yml.js';
 import { RKE_VERSION } from '../rke/defaults-v0.1.js';
-import { planReport } from '../rke/plan-report.js';
-import { planCluster, planEvidence, type PlannedNode } from '../rke/plan.js';
+import { planNodeReport } from '../rke/plan-report.js';
+import { planCluster, type PlannedNode } from '../rke/plan.js';
+import { VERSION } from '../version.js';
+import { applyWaivers } from '../waivers/apply.js';
+import { loadWaivers, type LoadedWaivers } from '../waivers/load.js';
 import { EXIT, InputError } from './errors.js';
-import { emit } from './output.js';
-import { wantColour } from './report-output.js';
+import { writeOutputs, type Output } from './output.js';
+import { parseExtraOutputs, runDate, wantColour } from './report-output.js';
 
 export interface PlanOptions {
   profile: string;
   format: FormatName;
   output?: string;
+  /** Extra outputs, `FORMAT=FILE`, from repeated `-o`. */
+  out?: string[];
+  waivers?: string;
   verbose?: boolean;
   node?: string;
 }
-
-/** Formats that can hold several node reports one after another. */
-const CONCATENABLE = new Set<string>(['text', 'markdown']);
 
 /** The planned nodes of a cluster.yml and their reports. Pure apart from reading the files. */
 export function planClusterFile(
@@ -41,70 +47,114 @@ export function planClusterFile(
     }
     nodes = found;
   }
-  const reports = nodes.map((n) => planReport(profile, planEvidence(n, file)));
+  const reports = nodes.map((n) => ({
+    rkecisVersion: VERSION,
+    ...planNodeReport(profile, n, file),
+  }));
   return { cluster, nodes, reports };
 }
 
-function clusterSummary(
+/** What a plan is, for the reader of its document: not a scan of anything. */
+const planNote = (file: string, cluster: LoadedCluster): string =>
+  `planned from ${file}, not scanned: each node's containers as RKE ${RKE_VERSION} would create them for kubernetes_version ${cluster.kubernetesVersion} (its defaults, then services.*.extra_args); container-flag controls are judged on the planned arguments, file and Kubernetes-object controls are manual, each with what the deployment must also do`;
+
+/** The text plan of one node ends with the plan's line for it. */
+function nodeSummary(
   file: string,
   cluster: LoadedCluster,
   profile: Profile,
-  reports: NodeReport[],
+  r: NodeReport,
 ): string {
-  const width = Math.max(4, ...reports.map((r) => r.node.name.length));
-  const rows = reports.map((r) => {
-    const s = r.summary;
-    const roles = r.node.roles.join(',');
-    return `  ${r.node.name.padEnd(width)}  ${roles.padEnd(25)} pass ${String(s.pass).padStart(3)}  fail ${String(s.fail).padStart(3)}  manual ${String(s.manual).padStart(3)}  n/a ${String(s['not-applicable']).padStart(3)}  error ${String(s.error).padStart(3)}`;
-  });
-  const failing = reports.some(judgedAndFailing);
-  const order = new Map(profile.controls.map((c, i) => [c.id, i]));
-  const failed = [
-    ...new Set(
-      reports.flatMap((r) => r.results.filter((x) => x.status === 'fail').map((x) => x.id)),
-    ),
-  ].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+  const s = r.summary;
   return [
     '',
     `Plan of ${file}: RKE ${RKE_VERSION} defaults for kubernetes_version ${cluster.kubernetesVersion}, then services.*.extra_args; profile ${profile.meta.name}.`,
     'Container-flag controls are judged on the planned args; file, file-content and Kubernetes-object controls are manual: each says what the deployment must also do.',
-    ...rows,
-    `Failing controls (${failed.length}): ${failed.length > 0 ? failed.join(', ') : 'none'}`,
-    failing
-      ? 'Result: the planned cluster fails scored controls (exit 1).'
+    `  ${r.node.name}  ${r.node.roles.join(',')}  pass ${s.pass}  fail ${s.fail}  manual ${s.manual}  n/a ${s['not-applicable']}  error ${s.error}`,
+    judgedAndFailing(r)
+      ? 'Result: the planned node fails scored controls (exit 1).'
       : 'Result: no scored control fails on the planned args (exit 0).',
   ].join('\n');
 }
 
-/** Writes the plan's reports and returns the exit code. */
+/**
+ * The plan of the whole cluster, as one cluster report: the planned nodes' reports merged as a
+ * cluster scan merges scanned ones (createClusterMerger), so every format holds the cluster.
+ */
+function clusterPlan(
+  file: string,
+  cluster: LoadedCluster,
+  profile: Profile,
+  nodes: readonly PlannedNode[],
+  reports: readonly NodeReport[],
+): ClusterReport {
+  const merger = createClusterMerger({ profile });
+  reports.forEach((r, i) => {
+    merger.add(r, nodes[i]?.address);
+  });
+  return {
+    ...merger.finish({
+      cluster: {
+        name: cluster.config.cluster_name ?? basename(file, extname(file)),
+        source: file,
+      },
+      expected: {
+        from: file,
+        nodes: cluster.config.nodes.map((n) => ({
+          name: nodeName(n),
+          roles: n.role,
+          source: n.address,
+        })),
+      },
+      rkecisVersion: VERSION,
+    }),
+    plan: planNote(file, cluster),
+  };
+}
+
+/** Writes the plan (a node's with --node, else the cluster's) in every format asked; returns the exit code. */
 export async function runPlan(file: string, opts: PlanOptions): Promise<number> {
+  // Everything the user gave is checked before anything is written.
+  const extra = parseExtraOutputs(opts.out ?? [], opts.output);
   const profile = loadProfile(opts.profile);
-  const { cluster, reports } = planClusterFile(file, profile, opts.node);
-  const format = opts.format;
+  const waivers: LoadedWaivers | undefined =
+    opts.waivers !== undefined ? loadWaivers(opts.waivers, profile) : undefined;
+  const planned = planClusterFile(file, profile, opts.node);
+  const today = runDate().toISOString().slice(0, 10);
+  const reports = planned.reports.map((r) =>
+    waivers !== undefined ? applyWaivers(r, waivers, today) : r,
+  );
+  const verbose = opts.verbose === true;
   const paint = wantColour(process.stdout, opts.output) ? colours : plain;
-  const fmt = formatters[format];
-  const formatOpts = { paint, verbose: opts.verbose === true };
-  let out: string;
-  if (reports.length === 1 && format !== 'json') {
-    out = fmt(reports[0] as NodeReport, formatOpts);
-  } else if (format === 'json') {
-    // One report per node, as a JSON array, in cluster.yml's node order.
-    out = `${JSON.stringify(
-      reports.map((r) => JSON.parse(fmt(r, formatOpts)) as unknown),
-      null,
-      2,
-    )}\n`;
-  } else if (CONCATENABLE.has(format)) {
-    out = reports.map((r) => fmt(r, formatOpts).trimEnd()).join(`\n\n${'='.repeat(100)}\n\n`);
+  const all = [
+    { format: opts.format, path: opts.output, paint },
+    ...extra.map((o) => ({ ...o, paint: plain })),
+  ];
+  let outputs: Output[];
+  let failing: boolean;
+  const node = reports.length === 1 && opts.node !== undefined ? reports[0] : undefined;
+  if (node !== undefined) {
+    outputs = all.map((o) => {
+      const out = formatters[o.format](node, { paint: o.paint, verbose });
+      return {
+        path: o.path,
+        content:
+          o.format === 'text'
+            ? `${out.trimEnd()}\n${nodeSummary(file, planned.cluster, profile, node)}`
+            : out,
+      };
+    });
+    failing = judgedAndFailing(node);
   } else {
-    throw new InputError(
-      `--format ${format} holds one node's report; choose a node with --node (nodes: ${reports.map((r) => r.node.name).join(', ')})`,
-    );
+    const report = clusterPlan(file, planned.cluster, profile, planned.nodes, reports);
+    outputs = all.map((o) => ({
+      path: o.path,
+      content: formatters[o.format](report, { paint: o.paint, verbose }),
+    }));
+    failing = clusterNotCompliant(report);
   }
-  if (format === 'text')
-    out = `${out.trimEnd()}\n${clusterSummary(file, cluster, profile, reports)}\n`;
-  await emit(out, opts.output);
-  return reports.some(judgedAndFailing) ? EXIT.notCompliant : EXIT.compliant;
+  await writeOutputs(outputs);
+  return failing ? EXIT.notCompliant : EXIT.compliant;
 }
 
 /**
@@ -115,11 +165,13 @@ export async function runPlan(file: string, opts: PlanOptions): Promise<number> 
 const judgedAndFailing = (r: NodeReport): boolean =>
   r.results.length > 0 && notCompliant(r.results);
 
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
 export function register(program: Command, done: (code: number) => void): void {
   program
     .command('plan')
     .description(
-      'check an RKE cluster.yml before deploying: the args RKE v0.1.x would give each container, judged against the profile',
+      'check an RKE cluster.yml before deploying: the args RKE v0.1.x would give each container, judged against the profile; one cluster report (or one node with --node)',
     )
     .argument('<cluster-yml>', 'RKE cluster.yml')
     .option('--profile <name>', 'built-in profile name or profile folder', DEFAULT_PROFILE)
@@ -127,7 +179,16 @@ export function register(program: Command, done: (code: number) => void): void {
       new Option('-f, --format <format>', 'output format').choices(FORMAT_NAMES).default('text'),
     )
     .option('--output <file>', 'write the report to a file (atomically) instead of stdout')
-    .option('--node <name>', 'only this node (hostname_override or address)')
+    .option(
+      '-o, --out <format=file>',
+      `also write the report in FORMAT to FILE (atomically); repeatable; formats: ${FORMAT_NAMES.join(', ')}`,
+      collect,
+    )
+    .option(
+      '--waivers <file>',
+      'YAML file of accepted failures (waivers); see examples/waivers-*.yaml',
+    )
+    .option('--node <name>', 'only this node (hostname_override or address): its node report')
     .option('-v, --verbose', 'show evidence of passing controls too')
     .action(async (file: string, opts: PlanOptions) => {
       done(await runPlan(file, opts));

@@ -16,7 +16,8 @@ import { evaluate } from '../engine/evaluate.js';
 import { MAX_EVIDENCE_BYTES, parseEvidence } from '../evidence/read.js';
 import { EVIDENCE_KIND, type Evidence } from '../evidence/schema.js';
 import { DEFAULT_PROFILE, loadProfile } from '../profiles/load.js';
-import type { NodeReport } from '../report/types.js';
+import { nodeReportsOf } from '../report/cluster-nodes.js';
+import type { ClusterReport, NodeReport } from '../report/types.js';
 import { loadClusterYml } from '../rke/cluster-yml.js';
 import { buildRemediation, type Remediation } from '../rke/remediate/index.js';
 import { VERSION } from '../version.js';
@@ -40,7 +41,34 @@ const reportSchema = z.looseObject({
   results: z.array(z.looseObject({ id: z.string(), status: z.string(), title: z.string() })),
 });
 
-/** Reads the input: one node report, a list of them (plan), or an evidence bundle. */
+/** The parts of a cluster report (rkecis plan, rkecis cluster) remediate reads, node by node. */
+const clusterReportSchema = z.looseObject({
+  kind: z.literal('cluster'),
+  profile: z.looseObject({ name: z.string() }),
+  nodes: z.array(
+    z.looseObject({ name: z.string(), roles: z.array(z.string()), rolesSource: z.string() }),
+  ),
+  results: z.array(
+    z.looseObject({
+      id: z.string(),
+      title: z.string(),
+      scope: z.enum(['node', 'cluster']),
+      nodes: z.record(z.string(), z.string()),
+      findings: z.array(
+        z.looseObject({
+          status: z.string(),
+          actual: z.string(),
+          nodes: z.array(z.string()).optional(),
+        }),
+      ),
+    }),
+  ),
+});
+
+/**
+ * Reads the input: one node report, a list of them, a cluster report (plan, cluster) taken
+ * apart node by node, or an evidence bundle.
+ */
 export function readRemediateInput(file: string): { reports?: NodeReport[]; evidence?: Evidence } {
   let text: string;
   try {
@@ -68,6 +96,22 @@ export function readRemediateInput(file: string): { reports?: NodeReport[]; evid
     (data as { kind?: unknown }).kind === EVIDENCE_KIND
   ) {
     return { evidence: parseEvidence(data, file) };
+  }
+  if (
+    data !== null &&
+    typeof data === 'object' &&
+    (data as { kind?: unknown }).kind === 'cluster'
+  ) {
+    const parsed = clusterReportSchema.safeParse(data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InputError(
+        `${file}: not an rkecis cluster report (at ${issue?.path.join('.') || 'top level'}: ${issue?.message ?? 'invalid'})`,
+      );
+    }
+    const reports = nodeReportsOf(parsed.data as unknown as ClusterReport);
+    if (reports.length === 0) throw new InputError(`${file}: a cluster report of no node`);
+    return { reports };
   }
   const nested = (data as { nodes?: unknown } | null)?.nodes;
   const list: unknown[] = Array.isArray(data) ? data : Array.isArray(nested) ? nested : [data];

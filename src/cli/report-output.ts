@@ -119,11 +119,11 @@ export function wantColour(stream: NodeJS.WriteStream, file: string | undefined)
  */
 export async function evaluateAndReport(evidence: Evidence, opts: ReportOptions): Promise<number> {
   const extra = parseExtraOutputs(opts.out ?? [], opts.output);
+  const profile = await openProfile(opts.profile);
   const waivers =
     opts.waivers !== undefined
-      ? (await import('../waivers/load.js')).loadWaivers(opts.waivers)
+      ? (await import('../waivers/load.js')).loadWaivers(opts.waivers, profile)
       : undefined;
-  const profile = await openProfile(opts.profile);
   const { evaluate } = await import('../engine/evaluate.js');
   const now = runDate();
   let report: NodeReport = {

@@ -9,7 +9,7 @@ import {
   type ReportOptions,
 } from '../cli/report-output.js';
 import { writeOutputs, type Output } from '../cli/output.js';
-import { declaredRoles } from '../collect/collect.js';
+import { bundleRoles, declaredRoles } from '../collect/collect.js';
 import {
   collectKubernetes,
   describeSource,
@@ -24,7 +24,7 @@ import { openProfile } from '../profiles/open.js';
 import type { Profile } from '../profiles/schema.js';
 import { colours, plain } from '../report/formatters/colors.js';
 import { loadClusterFormatter } from '../report/formatters/cluster-names.js';
-import type { ClusterReport, NodeReport } from '../report/types.js';
+import type { ClusterReport, NodeReport, NotScannedNode } from '../report/types.js';
 import { loadClusterYml, nodeName, type LoadedCluster } from '../rke/cluster-yml.js';
 import { queueSave } from '../store/save.js';
 import { VERSION } from '../version.js';
@@ -113,6 +113,34 @@ interface Run {
   merger: ClusterMerger;
   clusterName: string;
   opts: ClusterCliOptions;
+  missed: NotScannedNode[];
+}
+
+/** A node that could not be scanned: into the report, and kept for the message if none was. */
+function notScanned(run: Run, node: NotScannedNode): void {
+  run.missed.push(node);
+  run.merger.notScanned(node);
+}
+
+/**
+ * When not one node could be scanned there is nothing to judge, and a report of every control
+ * in error would hide the one thing to say: why each node was not reached. Nodes are grouped by
+ * reason, so a thousand nodes behind one firewall make one line.
+ */
+export function noNodeScanned(missed: readonly NotScannedNode[], from: string): InputError {
+  const byReason = new Map<string, string[]>();
+  for (const m of missed) {
+    const names = byReason.get(m.reason);
+    if (names === undefined) byReason.set(m.reason, [m.name]);
+    else names.push(m.name);
+  }
+  // One line (messages are: main.ts escapes control characters), one part per reason.
+  const parts = [...byReason].map(
+    ([reason, names]) => `${nameList(names, names.length, 10)}: ${reason}`,
+  );
+  return new InputError(
+    `no node of ${from} could be scanned, so nothing was judged and no report written. ${parts.join('. ')}`,
+  );
 }
 
 /** Evaluates one node, applies the waivers, merges it, and queues it for --save. */
@@ -142,8 +170,8 @@ export async function runCluster(opts: ClusterCliOptions): Promise<number> {
   }
   // Everything the user gave is checked before any node is contacted.
   const extra = parseExtraOutputs(opts.out ?? [], opts.output);
-  const waivers = opts.waivers !== undefined ? loadWaivers(opts.waivers) : undefined;
   const profile = await openProfile(opts.profile);
+  const waivers = opts.waivers !== undefined ? loadWaivers(opts.waivers, profile) : undefined;
   const timeoutMs = seconds('--timeout', opts.timeout, 3600);
   const nodeTimeoutMs = seconds('--node-timeout', opts.nodeTimeout, 86_400);
   const concurrency = count('--concurrency', opts.concurrency);
@@ -165,6 +193,7 @@ export async function runCluster(opts: ClusterCliOptions): Promise<number> {
     merger: createClusterMerger({ profile }),
     clusterName,
     opts,
+    missed: [],
   };
   const wantKube = evidenceRequirements(profile).kubernetes;
 
@@ -182,7 +211,7 @@ export async function runCluster(opts: ClusterCliOptions): Promise<number> {
     for (const b of readBundles(files)) {
       done++;
       if ('problem' in b) {
-        run.merger.notScanned({
+        notScanned(run, {
           name: bundleLabel(b.file),
           roles: [],
           source: b.file,
@@ -199,8 +228,13 @@ export async function runCluster(opts: ClusterCliOptions): Promise<number> {
         );
       }
       seen.set(ev.node.name, b.file);
+      // As over SSH, a node is judged for the roles cluster.yml declares and those its
+      // containers show; without cluster.yml, for the bundle's roles and its containers'.
       const roles = declared.get(ev.node.name);
-      if (roles !== undefined) ev = { ...ev, roles: declaredRoles(ev.containers, roles) };
+      ev = {
+        ...ev,
+        roles: roles !== undefined ? declaredRoles(ev.containers, roles) : bundleRoles(ev),
+      };
       const quality = kubernetesQuality(ev.kubernetes);
       const at = ev.collectedAt ?? '';
       if (
@@ -256,7 +290,7 @@ export async function runCluster(opts: ClusterCliOptions): Promise<number> {
         const { target } = outcome;
         const where = `${target.ssh.host}:${target.ssh.port}`;
         if ('reason' in outcome) {
-          run.merger.notScanned({
+          notScanned(run, {
             name: target.name,
             roles: target.roles,
             source: where,
@@ -280,6 +314,12 @@ export async function runCluster(opts: ClusterCliOptions): Promise<number> {
     );
   }
 
+  if (run.merger.nodeCount === 0) {
+    throw noNodeScanned(
+      run.missed,
+      opts.bundles !== undefined ? `--bundles ${opts.bundles}` : (cluster as LoadedCluster).file,
+    );
+  }
   let scope = evaluateClusterScope(profile, clusterName, clusterKube, clusterKubeAt);
   if (waivers !== undefined) scope = applyWaivers(scope, waivers, run.today);
   run.merger.addCluster(scope, clusterKubeFrom);

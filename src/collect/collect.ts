@@ -46,7 +46,8 @@ export async function collect(options: CollectOptions): Promise<Evidence> {
   const docker = new DockerClient(dockerEndpoint(options.dockerHost, env), timeoutMs);
   const kube = findKubeconfig(options.kubeconfig, env);
   await checkRoot(root);
-  return collectFrom({
+  const own = root === '/';
+  const evidence = await collectFrom({
     profile: options.profile,
     fs: localFs(root),
     docker,
@@ -54,9 +55,26 @@ export async function collect(options: CollectOptions): Promise<Evidence> {
     timeoutMs,
     ...(options.roles !== undefined ? { roles: options.roles } : {}),
     ...(options.nodeName !== undefined ? { nodeName: options.nodeName } : {}),
-    // Without a hostname file under the root, the scan is of this machine itself.
-    defaultHostname: hostname(),
+    // Without a hostname file, a scan of / is of this machine itself.
+    ...(own ? { defaultHostname: hostname() } : {}),
   });
+  if (own || evidence.node.hostname !== undefined || options.nodeName !== undefined)
+    return evidence;
+  // A root mounted from elsewhere without its etc/hostname: the node is named after the machine
+  // scanning it (in a container with the host's network, or a pod on the host network, that is
+  // the host's name); unnamedRoot() tells the user.
+  return { ...evidence, node: { name: hostname() } };
+}
+
+/**
+ * What to tell the user when the node was named after this machine because `--root` has no
+ * etc/hostname (cluster reports and history go by the name), else undefined.
+ */
+export function unnamedRoot(evidence: Evidence, options: CollectOptions): string | undefined {
+  const root = resolve(options.root ?? '/');
+  if (root === '/' || evidence.node.hostname !== undefined || options.nodeName !== undefined)
+    return undefined;
+  return `--root ${root} has no usable etc/hostname (missing, unreadable, or not a host name), so the node is named ${evidence.node.name}, this machine's hostname; mount the node's /etc/hostname at ${root}/etc/hostname, or name it with --node-name`;
 }
 
 /** Where one node's evidence comes from: its filesystem, its Docker engine, the Kubernetes API. */
@@ -148,6 +166,29 @@ export function declaredRoles(
       `declared ${roles.join(', ')} in cluster.yml` +
       (extra.length > 0 ? `; ${extra.join(', ')} detected too` : '') +
       `; ${seen.reason ?? ''}`,
+  };
+}
+
+/**
+ * A bundle's roles with any role its containers show on top: a bundle collected with `--role
+ * worker` (or edited) on a node that runs kube-apiserver is still judged as a controlplane.
+ */
+export function bundleRoles(evidence: Evidence): Evidence['roles'] {
+  const seen = detectRoles(evidence.containers);
+  const stated = evidence.roles.detected;
+  const extra = seen.detected.filter((r) => !stated.includes(r));
+  if (extra.length === 0) return evidence.roles;
+  return {
+    detected: (['controlplane', 'etcd', 'worker'] as const).filter(
+      (r) => stated.includes(r) || extra.includes(r),
+    ),
+    source: evidence.roles.source,
+    reason: [
+      evidence.roles.reason,
+      `${extra.join(', ')} judged too: the bundle's containers show it (${seen.reason ?? ''})`,
+    ]
+      .filter((x) => x !== undefined && x !== '')
+      .join('; '),
   };
 }
 

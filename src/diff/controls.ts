@@ -6,6 +6,8 @@ const failing = (s: SideStatus): boolean => s === 'fail' || s === 'error';
 
 export function changeKind(from: SideStatus, to: SideStatus): ChangeKind {
   if (failing(to) && !failing(from)) return 'new-failure';
+  // Absent is not fixed: b says nothing of the control, so a failure in a is not shown gone.
+  if (to === ABSENT && from !== ABSENT) return 'no-longer-evaluated';
   if (failing(from) && !failing(to)) return 'fixed';
   return 'changed';
 }

@@ -11,7 +11,12 @@ import type {
   ScanDiff,
 } from './types.js';
 
-const ORDER: Record<ChangeKind, number> = { 'new-failure': 0, fixed: 1, changed: 2 };
+const ORDER: Record<ChangeKind, number> = {
+  'new-failure': 0,
+  'no-longer-evaluated': 1,
+  fixed: 2,
+  changed: 3,
+};
 
 /**
  * Which node of a is compared with which node of b: by name; but two single-node sides are
@@ -79,6 +84,7 @@ export function diffScans(a: DiffSide, b: DiffSide): ScanDiff {
     evidence,
     summary: {
       newFailures: controls.filter((c) => c.kind === 'new-failure').length,
+      noLongerEvaluated: controls.filter((c) => c.kind === 'no-longer-evaluated').length,
       fixed: controls.filter((c) => c.kind === 'fixed').length,
       changed: controls.filter((c) => c.kind === 'changed').length,
       evidenceChanges: evidence.length,
@@ -86,5 +92,15 @@ export function diffScans(a: DiffSide, b: DiffSide): ScanDiff {
   };
 }
 
-/** --fail-on-new: whether any control newly fails (or newly cannot be evaluated). */
-export const hasNewFailures = (d: ScanDiff): boolean => d.summary.newFailures > 0;
+/**
+ * --fail-on-new: whether any control newly fails (or newly errs), or was judged in a (pass,
+ * fail or error) and is not evaluated at all in b. b cannot vouch for such a control: its
+ * failure may still be there, or it may fail now, and a gate must not pass on silence.
+ */
+export const hasNewFailures = (d: ScanDiff): boolean =>
+  d.summary.newFailures > 0 ||
+  d.controls.some(
+    (c) =>
+      c.kind === 'no-longer-evaluated' &&
+      (c.from === 'pass' || c.from === 'fail' || c.from === 'error'),
+  );

@@ -21,10 +21,13 @@ export const ABSENT = 'absent';
 export type SideStatus = Status | typeof ABSENT;
 
 /**
- * new-failure: fails (or errors) now and did not before; fixed: the reverse; changed: any
- * other status change (e.g. pass to manual, or evaluated on one side only).
+ * new-failure: fails (or errors) now and did not before; no-longer-evaluated: evaluated in a,
+ * not in b (the node lost a role, or the scan no longer reached what the control reads): a
+ * failure that is no longer evaluated is not fixed; fixed: failed (or erred) before and
+ * passes, or is not applicable or manual, now; changed: any other status change (e.g. pass to
+ * manual, or evaluated in b only).
  */
-export type ChangeKind = 'new-failure' | 'fixed' | 'changed';
+export type ChangeKind = 'new-failure' | 'no-longer-evaluated' | 'fixed' | 'changed';
 
 export interface ControlChange {
   /** The node on side b (on side a when gone from b). */
@@ -69,5 +72,12 @@ export interface ScanDiff {
   /** New failures first, then fixes, then other changes; by node, then control id. */
   controls: ControlChange[];
   evidence: EvidenceChange[];
-  summary: { newFailures: number; fixed: number; changed: number; evidenceChanges: number };
+  summary: {
+    newFailures: number;
+    /** Controls evaluated in a and not in b; those judged in a (pass, fail, error) fail --fail-on-new. */
+    noLongerEvaluated: number;
+    fixed: number;
+    changed: number;
+    evidenceChanges: number;
+  };
 }

@@ -9,14 +9,38 @@ import { parseFlags, type Flags } from './flags.js';
 import type { EvalContext } from './verdict.js';
 
 /**
- * Which controls apply to a node: those of its roles. Cluster-wide controls (Kubernetes API
- * objects, general practices) go with the controlplane role, or with any node whose evidence
- * carries Kubernetes objects.
+ * Whether the node's evidence holds Kubernetes objects the API actually answered with (a list,
+ * or the word that the kind is no longer served): not a block of errors, which is what a node
+ * scanned without a kubeconfig, or with one that does not work, carries.
  */
-function applies(control: ProfileControl, roles: ReadonlySet<string>, evidence: Evidence): boolean {
-  if (control.role === 'cluster')
-    return roles.has('controlplane') || evidence.kubernetes !== undefined;
+export function kubernetesAnswered(evidence: Evidence): boolean {
+  const resources = evidence.kubernetes?.resources;
+  if (resources === undefined) return false;
+  for (const r of Object.values(resources)) if (r.status !== 'error') return true;
+  return false;
+}
+
+/**
+ * Which controls apply to a node: those of its roles. Cluster-wide controls (Kubernetes API
+ * objects, general practices) go with the controlplane role, or with a node whose Kubernetes
+ * objects were actually read: a worker scanned without a kubeconfig would otherwise err on
+ * 1.7.x and never be compliant, for controls that are not about it.
+ */
+function applies(control: ProfileControl, roles: ReadonlySet<string>, answered: boolean): boolean {
+  if (control.role === 'cluster') return roles.has('controlplane') || answered;
   return roles.has(control.role);
+}
+
+/** Why a node that is not a controlplane was not given the cluster-wide controls. */
+function clusterSkipReason(evidence: Evidence): string {
+  const base =
+    'cluster-wide controls go with controlplane nodes, or with a node whose Kubernetes objects were read';
+  const first = Object.values(evidence.kubernetes?.resources ?? {}).find(
+    (r) => r.status === 'error',
+  );
+  return first === undefined
+    ? `${base} (this node was scanned without the Kubernetes API)`
+    : `${base} (the Kubernetes API did not answer this node's scan: ${first.reason})`;
 }
 
 /**
@@ -131,8 +155,9 @@ export function evaluate(profile: Profile, evidence: Evidence): NodeReport {
   const results: Result[] = [];
   const skippedByRole = new Map<string, number>();
   const plan = planOf(profile);
+  const answered = kubernetesAnswered(evidence);
   for (const { control, audit } of plan.controls) {
-    if (!applies(control, roles, evidence)) {
+    if (!applies(control, roles, answered)) {
       skippedByRole.set(control.role, (skippedByRole.get(control.role) ?? 0) + 1);
       continue;
     }
@@ -180,7 +205,7 @@ export function evaluate(profile: Profile, evidence: Evidence): NodeReport {
         controls,
         reason:
           role === 'cluster'
-            ? 'cluster-wide controls are evaluated on controlplane nodes or with Kubernetes objects'
+            ? clusterSkipReason(evidence)
             : `this node does not have the ${role} role`,
       })),
       ...(version !== undefined ? { kubernetesVersion: version } : {}),

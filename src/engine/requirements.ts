@@ -44,6 +44,7 @@ export function evidenceRequirements(profile: Profile): EvidenceRequirements {
         kubernetes.add(check.resource);
         break;
       case 'fixed':
+        if (check.show !== undefined) containers.add(check.show.container);
         break;
     }
   }

@@ -97,10 +97,14 @@ function readSmallFile(file: string): string {
   }
 }
 
-/** Reads one YAML file and validates it; errors name file:line:column and the problem. */
+/**
+ * Reads one YAML file and validates it; errors name file:line:column and the problem. `prepare`
+ * may adjust the parsed document before it becomes data (cluster.yml keeps some scalars' text).
+ */
 export function loadYamlFile<S extends z.ZodType>(
   file: string,
   schema: S,
+  prepare?: (doc: Document) => void,
 ): { data: z.output<S>; at: (path: (string | number)[]) => string } {
   const text = readSmallFile(file);
   const lc = new LineCounter();
@@ -110,6 +114,7 @@ export function loadYamlFile<S extends z.ZodType>(
     const { line, col } = lc.linePos(first.pos[0]);
     throw new InputError(`${display(file)}:${line}:${col}: ${first.message.split('\n')[0] ?? ''}`);
   }
+  prepare?.(doc);
   let data: unknown;
   try {
     // Anchors and aliases are legal YAML, but a "billion laughs" expansion is refused.

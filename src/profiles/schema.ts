@@ -53,8 +53,9 @@ function refineTest(
   }
 }
 
+const flagName = z.string().regex(/^--?[A-Za-z0-9][A-Za-z0-9-]*$/, 'a flag like --name');
 export const flagTestSchema = z
-  .object({ flag: z.string().regex(/^--?[A-Za-z0-9][A-Za-z0-9-]*$/, 'a flag like --name'), ...testFields })
+  .object({ flag: flagName, ...testFields })
   .strict()
   .superRefine(refineTest);
 export const fieldTestSchema = z
@@ -147,6 +148,13 @@ export const checkSchema = z.discriminatedUnion('kind', [
       kind: z.literal('fixed'),
       status: z.enum(['not-applicable', 'manual']),
       reason: z.string().min(1),
+      show: z
+        .object({ container: containerName, flags: z.array(flagName).min(1) })
+        .strict()
+        .optional()
+        .describe(
+          "Evidence shown as the control's actual value, for the person who judges it: these flags of the container, as the node has them",
+        ),
     })
     .strict(),
 ]);

@@ -217,6 +217,11 @@ export interface ClusterReport {
   summary: ClusterSummary;
   results: ClusterResult[];
   waivers?: WaiversInfo;
+  /**
+   * Set on `rkecis plan`'s report: how the nodes were planned from cluster.yml (nothing was
+   * scanned); documents say so in their header and methodology.
+   */
+  plan?: string;
 }
 
 /** Either kind of report, as formatters accept them. */

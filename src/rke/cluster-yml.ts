@@ -1,3 +1,4 @@
+import { isMap, isScalar, type Document } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../cli/errors.js';
 import { ROLES } from '../evidence/schema.js';
@@ -36,7 +37,8 @@ export const serviceOf = (container: string): ServiceKey | undefined =>
 /** A flag name as extra_args keys it: no leading dashes (RKE adds `--`). */
 const FLAG_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-// RKE's ExtraArgs is map[string]string and yaml.v2 reads `profiling: false` into "false".
+// RKE's ExtraArgs is map[string]string and yaml.v2 reads `profiling: false` into "false"; plain
+// scalars arrive here as their text already (literalExtraArgs), the rest as YAML typed them.
 const argValue = z
   .union([z.string(), z.number(), z.boolean()], {
     error: 'an extra_args value must be a string, number or boolean',
@@ -234,13 +236,34 @@ export function checkCluster(
 }
 
 /**
+ * RKE reads extra_args into a map[string]string with yaml.v2, which gives a plain scalar its text
+ * as written: `30.0`, `3e1`, `0x1E` or `True` reach the component as those characters, not as the
+ * number or boolean YAML would make of them (an int flag refuses "30.0"). So each plain scalar
+ * of an extra_args map keeps its source text. Quoted and block scalars are strings already.
+ */
+function literalExtraArgs(doc: Document): void {
+  const services = doc.get('services', true);
+  if (!isMap(services)) return;
+  for (const service of services.items) {
+    if (!isMap(service.value)) continue;
+    const args = service.value.get('extra_args', true);
+    if (!isMap(args)) continue;
+    for (const pair of args.items) {
+      const v = pair.value;
+      if (isScalar(v) && v.type === 'PLAIN' && v.value !== null && v.source !== undefined)
+        v.value = v.source;
+    }
+  }
+}
+
+/**
  * Reads and validates an RKE cluster.yml; every problem is one InputError naming file:line:col.
  * `versionDefaults: false` (a scan of a running cluster) accepts any kubernetes_version.
  */
 export function loadClusterYml(file: string, { versionDefaults = true } = {}): LoadedCluster {
   let loaded: ReturnType<typeof loadYamlFile<typeof clusterYmlSchema>>;
   try {
-    loaded = loadYamlFile(file, clusterYmlSchema);
+    loaded = loadYamlFile(file, clusterYmlSchema, literalExtraArgs);
   } catch (e) {
     if (e instanceof InputError && /unknown keys? .*\(at services\)$/.test(e.message)) {
       throw new InputError(`${e.message}; RKE's services are ${SERVICE_KEYS.join(', ')}`);

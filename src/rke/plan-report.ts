@@ -1,9 +1,11 @@
 import { evaluate } from '../engine/evaluate.js';
 import { describeTest } from '../engine/tests.js';
 import type { Evidence } from '../evidence/schema.js';
-import type { Profile, ProfileControl } from '../profiles/schema.js';
+import { isFlagGroup } from '../profiles/flag-items.js';
+import type { Check, FlagItem, Profile, ProfileControl } from '../profiles/schema.js';
 import { summarize } from '../report/summary.js';
 import type { NodeReport, Result } from '../report/types.js';
+import { planEvidence, type PlannedNode } from './plan.js';
 
 /** Check kinds a cluster.yml decides: the containers' flags. The others need the live node or API. */
 export const PLANNABLE_KINDS: ReadonlySet<string> = new Set(['flag', 'cipher-list', 'fixed']);
@@ -100,6 +102,52 @@ export function planReport(profile: Profile, evidence: Evidence): NodeReport {
       actual: 'known only on the deployed node (rkecis scan)',
       reason: deploymentRequirement(c),
     };
+  });
+  return { ...report, summary: summarize(results), results };
+}
+
+const keyOf = (flag: string): string => `--${flag.replace(/^--?/, '')}`;
+
+function testedFlags(items: readonly FlagItem[]): string[] {
+  return items.flatMap((i) => (isFlagGroup(i) ? testedFlags(i.tests) : [keyOf(i.flag)]));
+}
+
+/** The container flags a check's verdict depends on, keyed as parseFlags keys them. */
+function flagsRead(check: Check): { container: string; keys: string[] } | undefined {
+  switch (check.kind) {
+    case 'flag':
+      return { container: check.container, keys: testedFlags(check.tests) };
+    case 'cipher-list':
+      return { container: check.container, keys: [keyOf(check.flag)] };
+    case 'fixed':
+      return check.show !== undefined
+        ? { container: check.show.container, keys: check.show.flags.map(keyOf) }
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A planned node's report: planReport on its planned args, and `error` for every flag control
+ * whose flag the plan cannot decide (given under two spellings, in RKE's random map order):
+ * either value may be the one the component takes, so neither may plan as a pass.
+ */
+export function planNodeReport(profile: Profile, node: PlannedNode, source: string): NodeReport {
+  const report = planReport(profile, planEvidence(node, source));
+  const doubts = new Map(node.containers.map((c) => [c.name as string, c.ambiguous]));
+  if ([...doubts.values()].every((d) => Object.keys(d).length === 0)) return report;
+  const byId = new Map(profile.controls.map((c) => [c.id, c]));
+  const results = report.results.map((r): Result => {
+    const c = byId.get(r.id);
+    const read = c !== undefined ? flagsRead(c.check) : undefined;
+    if (read === undefined) return r;
+    const ambiguous = doubts.get(read.container) ?? {};
+    const why = read.keys.map((k) => ambiguous[k]).find((w) => w !== undefined);
+    if (why === undefined) return r;
+    // A verdict the guide gives (manual) stands; only the evidence it shows is in doubt.
+    if (c?.check.kind === 'fixed') return { ...r, actual: `nothing certain to show: ${why}` };
+    return { ...r, status: 'error', actual: why, reason: why };
   });
   return { ...report, summary: summarize(results), results };
 }

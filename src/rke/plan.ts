@@ -40,6 +40,11 @@ export interface PlannedContainer {
   /** `docker inspect` .Args: the component name (not for etcd), then the flags. */
   args: string[];
   binds: string[];
+  /**
+   * Flags whose value the plan cannot decide (keyed `--name`, as parseFlags keys them) and why:
+   * given under two spellings with different values, which RKE writes in Go map order.
+   */
+  ambiguous: Record<string, string>;
 }
 
 export interface PlannedNode {
@@ -84,18 +89,38 @@ const SERVICE_OF = Object.fromEntries(
  * The args RKE v0.1.x gives one component on one node: its defaults, `pod_security_policy`
  * applied, then services.<service>.extra_args overriding (RKE: `CommandArgs[arg] = value`), rendered
  * `--name=value` (an extra_args value "" renders `--name=`, as RKE does).
+ *
+ * RKE keys that map by the name as written, while the components read `_` as `-`: an extra_args
+ * `audit_log_path` does not replace RKE's `audit-log-path`, and `audit_log_path` beside
+ * `audit-log-path` gives the flag twice. RKE writes the map in Go's random order and the last
+ * occurrence wins, so a flag given twice with different values has no value a plan can know.
  */
 export function componentArgs(
   cluster: ClusterYml,
   ctx: ComponentContext,
   component: ComponentName,
-): string[] {
+): { args: string[]; ambiguous: Record<string, string> } {
   const d = DEFAULTS[component](ctx);
   const flags = { ...d.flags };
   const extra = cluster.services?.[SERVICE_OF[component]]?.extra_args ?? {};
   for (const [k, v] of Object.entries(extra)) flags[k] = v;
   const lead = component === 'etcd' ? [] : [component];
-  return [...lead, ...d.before, ...sortedFlags(flags), ...d.after];
+  const spellings = new Map<string, string[]>();
+  for (const k of Object.keys(flags).sort()) {
+    const key = `--${k.replaceAll('_', '-')}`;
+    spellings.set(key, [...(spellings.get(key) ?? []), k]);
+  }
+  const ambiguous: Record<string, string> = {};
+  for (const [key, names] of spellings) {
+    if (names.length < 2 || new Set(names.map((n) => flags[n])).size < 2) continue;
+    const given = names.map(
+      (n) =>
+        `--${n}=${flags[n] ?? ''} (${Object.hasOwn(extra, n) ? 'extra_args' : "RKE's default"})`,
+    );
+    ambiguous[key] =
+      `${key} is given ${names.length} times with different values, ${given.join(' and ')}: RKE writes its flags in Go map order, which changes from one rke up to the next, and the component takes the last; give it once in services.${SERVICE_OF[component]}.extra_args, spelled ${key.slice(2)}`;
+  }
+  return { args: [...lead, ...d.before, ...sortedFlags(flags), ...d.after], ambiguous };
 }
 
 const nodeName = (n: { hostname_override?: string | null | undefined; address: string }): string =>
@@ -151,16 +176,20 @@ export function planCluster(cluster: ClusterYml): PlannedNode[] {
     const roles = ROLES.filter((r) => node.role.includes(r));
     const containers = componentsFor(roles)
       .filter((c) => !(c === 'etcd' && external))
-      .map((name): PlannedContainer => ({
-        name,
-        image: imageOf(cluster, name),
-        path: name === 'etcd' ? ETCD_PATH : ENTRYPOINT,
-        args: componentArgs(cluster, ctx, name),
-        binds: [
-          ...defaultBinds(name, ctx.prefixPath),
-          ...(cluster.services?.[SERVICE_OF[name]]?.extra_binds ?? []),
-        ],
-      }));
+      .map((name): PlannedContainer => {
+        const { args, ambiguous } = componentArgs(cluster, ctx, name);
+        return {
+          name,
+          image: imageOf(cluster, name),
+          path: name === 'etcd' ? ETCD_PATH : ENTRYPOINT,
+          args,
+          binds: [
+            ...defaultBinds(name, ctx.prefixPath),
+            ...(cluster.services?.[SERVICE_OF[name]]?.extra_binds ?? []),
+          ],
+          ambiguous,
+        };
+      });
     return {
       name: nodeName(node),
       address: node.address,

@@ -18,6 +18,8 @@ export const INSERT_COLUMNS = [
   'not_applicable',
   'manual',
   'scored_pass_rate',
+  'waived',
+  'compliant',
   'report_gz',
   'report_sha256',
   'evidence_gz',
@@ -46,6 +48,9 @@ export const insertValues = (r: ScanRow): unknown[] => [
   r.counts['not-applicable'],
   r.counts.manual,
   r.scoredPassRate,
+  r.waived,
+  // SQLite has no boolean: 1 or 0, which PostgreSQL also reads into its boolean column.
+  r.compliant === null ? null : r.compliant ? 1 : 0,
   r.reportGz,
   r.reportSha256,
   r.evidenceGz,
@@ -84,6 +89,11 @@ export function recordFromDb(row: DbRow): ScanRecord {
       manual: int(row.manual),
     },
     scoredPassRate: row.scored_pass_rate === null ? null : Number(row.scored_pass_rate),
+    waived: row.waived === null || row.waived === undefined ? null : int(row.waived),
+    compliant:
+      row.compliant === null || row.compliant === undefined
+        ? null
+        : row.compliant === true || Number(row.compliant) === 1,
     evidenceSha256: text(row.evidence_sha256),
   };
 }

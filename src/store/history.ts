@@ -6,7 +6,8 @@ import type { Evidence } from '../evidence/schema.js';
 import type { NodeReport } from '../report/types.js';
 import { VERSION } from '../version.js';
 import { isIdPrefix, newScanId } from './ids.js';
-import type { HistoryStore, NewScan, ScanRecord, ScanRow } from './store.js';
+import { notCompliant } from '../report/summary.js';
+import type { HistoryStore, NewScan, ScanFilter, ScanRecord, ScanRow } from './store.js';
 
 /** A stored document never decompresses to more than this (a guard against a tampered blob). */
 const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
@@ -48,6 +49,7 @@ export function scanRow(
       manual: s.manual,
     },
     scoredPassRate: s.scoredPassRate,
+    ...verdictOf(report),
     evidenceSha256: sha256(evidenceBytes),
     evidenceGz: gzipSync(evidenceBytes),
     reportSha256: sha256(reportBytes),
@@ -68,8 +70,34 @@ export const toRecord = (row: ScanRow): ScanRecord => ({
   rkecisVersion: row.rkecisVersion,
   counts: row.counts,
   scoredPassRate: row.scoredPassRate,
+  compliant: row.compliant,
+  waived: row.waived,
   evidenceSha256: row.evidenceSha256,
 });
+
+/** A report's verdict as history lists it: its exit code's answer, and the waived results. */
+export const verdictOf = (report: NodeReport): Pick<ScanRecord, 'compliant' | 'waived'> => ({
+  compliant: !notCompliant(report.results),
+  waived: report.results.filter((r) => r.waiver !== undefined).length,
+});
+
+/**
+ * The scans as history lists them. A scan saved before rkecis recorded verdicts has none in its
+ * row: it is read from the stored report (verified, as show does), for as long as the row lacks it.
+ */
+export async function listScans(store: HistoryStore, filter: ScanFilter): Promise<ScanRecord[]> {
+  const records = await store.list(filter);
+  const out: ScanRecord[] = [];
+  for (const r of records) {
+    if (r.compliant !== null && r.waived !== null) {
+      out.push(r);
+      continue;
+    }
+    const row = await store.get(r.id);
+    out.push(row === undefined ? r : { ...r, ...verdictOf(decodeScan(row, store.display).report) });
+  }
+  return out;
+}
 
 /** Saves a node scan in one transaction and returns what history will list. */
 export async function saveScan(

@@ -19,6 +19,13 @@ export interface ScanRecord {
   rkecisVersion: string;
   counts: StatusCounts & { total: number };
   scoredPassRate: number | null;
+  /**
+   * The scan's verdict, as its exit code was: no scored control failing or erring unwaived.
+   * Null in a store row saved before rkecis recorded it (listScans reads it from the report).
+   */
+  compliant: boolean | null;
+  /** Failures and errors a waiver covered; null likewise. */
+  waived: number | null;
   /** SHA-256 (hex) of the uncompressed evidence bundle. */
   evidenceSha256: string;
 }

@@ -1,4 +1,6 @@
+import { InputError } from '../cli/errors.js';
 import { loadYamlFile } from '../profiles/load.js';
+import type { Profile } from '../profiles/schema.js';
 import { waiversFileSchema, type Waiver } from './schema.js';
 
 /** A waiver with the place it is written, so reports can point auditors at it. */
@@ -12,10 +14,25 @@ export interface LoadedWaivers {
   waivers: LocatedWaiver[];
 }
 
-/** Reads and validates a waivers file; a bad one is an InputError naming file:line:column. */
-export function loadWaivers(file: string): LoadedWaivers {
+/**
+ * Reads and validates a waivers file; a bad one is an InputError naming file:line:column. With
+ * the profile the run uses, a waiver of a control the profile does not have is bad input, as a
+ * misspelled role is: a mistyped id would otherwise be listed as unused at most, and the failure
+ * it was written for would fail the run with no word of why.
+ */
+export function loadWaivers(file: string, profile?: Profile): LoadedWaivers {
   const { data, at } = loadYamlFile(file, waiversFileSchema);
   const source = at([]).replace(/:\d+:\d+$/, '');
+  if (profile !== undefined) {
+    const ids = new Set(profile.controls.map((c) => c.id));
+    data.waivers.forEach((w, i) => {
+      if (!ids.has(w.control)) {
+        throw new InputError(
+          `${at(['waivers', i, 'control'])}: control ${w.control} is not in profile ${profile.meta.name}, so this waiver could never apply (rkecis explain ID shows a control)`,
+        );
+      }
+    });
+  }
   return {
     file: source,
     waivers: data.waivers.map((w, i) => ({ ...w, source: at(['waivers', i]) })),

@@ -31,7 +31,18 @@ describe('rkecis collect', () => {
       rmSync(dir, { recursive: true, force: true });
     });
     const r = await runCliAsync(
-      ['collect', '--docker-host', fake.url, '--root', dir, '--output', join(dir, 'b.json')],
+      // --node-name: the root has no etc/hostname (test/hostile/first-use-host.test.ts).
+      [
+        'collect',
+        '--docker-host',
+        fake.url,
+        '--root',
+        dir,
+        '--node-name',
+        'w1',
+        '--output',
+        join(dir, 'b.json'),
+      ],
       { env: NO_KUBE },
     );
     expect(r.stderr).toBe('');
@@ -54,7 +65,7 @@ describe('rkecis collect', () => {
       rmSync(root, { recursive: true, force: true });
     });
     const r = await runCliAsync(
-      ['scan', '--docker-host', fake.url, '--root', root, '--format', 'json'],
+      ['scan', '--docker-host', fake.url, '--root', root, '--node-name', 'w1', '--format', 'json'],
       { env: NO_KUBE },
     );
     expect(r.stderr).toBe('');

@@ -40,7 +40,13 @@ describe('diffScans on the test fixtures', () => {
       '1.1.2 new-failure pass->fail',
       '1.1.3 new-failure pass->fail',
     ]);
-    expect(d.summary).toEqual({ newFailures: 2, fixed: 0, changed: 0, evidenceChanges: 2 });
+    expect(d.summary).toEqual({
+      newFailures: 2,
+      noLongerEvaluated: 0,
+      fixed: 0,
+      changed: 0,
+      evidenceChanges: 2,
+    });
     expect(hasNewFailures(d)).toBe(true);
     const back = diffScans(side(NODE_B), side(NODE_A));
     expect(back.controls.map((c) => c.kind)).toEqual(['fixed', 'fixed']);

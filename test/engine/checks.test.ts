@@ -401,6 +401,58 @@ describe('fixed', () => {
   });
 });
 
+describe('fixed with evidence to show', () => {
+  const check = checkSchema.parse({
+    kind: 'fixed',
+    status: 'manual',
+    reason: 'judge',
+    show: {
+      container: 'kube-apiserver',
+      flags: ['--enable-admission-plugins', '--admission-control'],
+    },
+  });
+  const run = (evidence: ReturnType<typeof makeEvidence>) =>
+    runCheck(check, {
+      evidence,
+      flags: (n) => {
+        const c = evidence.containers[n];
+        return c?.status === 'present' ? parseFlags(c.args) : undefined;
+      },
+    });
+
+  it('shows the flags that are set, and stays manual', () => {
+    const v = run(api('--enable-admission-plugins=NodeRestriction,PodSecurityPolicy'));
+    expect(v).toMatchObject({
+      status: 'manual',
+      actual: '--enable-admission-plugins=NodeRestriction,PodSecurityPolicy',
+      reason: 'judge',
+    });
+    expect(
+      run(api('--admission-control=SecurityContextDeny', '--enable-admission-plugins=X')).actual,
+    ).toBe('--enable-admission-plugins=X, --admission-control=SecurityContextDeny');
+  });
+
+  it('says when none is set, and why nothing can be shown', () => {
+    expect(run(api('--profiling=false')).actual).toBe(
+      '--enable-admission-plugins not set, --admission-control not set',
+    );
+    const absent = run(makeEvidence());
+    expect(absent.status).toBe('manual');
+    expect(absent.actual).toBe('nothing to show: container kube-apiserver was not collected');
+    expect(run(api('--enable-admission-plugins', '--profiling=false')).actual).toMatch(
+      /^nothing certain to show: --enable-admission-plugins is given without a value/,
+    );
+  });
+
+  it('asks the collector for the container', async () => {
+    const { evidenceRequirements } = await import('../../src/engine/requirements.js');
+    const profile = { controls: [{ check }] } as unknown as Parameters<
+      typeof evidenceRequirements
+    >[0];
+    expect(evidenceRequirements(profile).containers).toEqual(['kube-apiserver']);
+  });
+});
+
 describe('check kinds', () => {
   it('every check kind is covered by a table in this file', () => {
     expect(Object.keys(checks).sort()).toEqual(

@@ -25,6 +25,8 @@ export interface HostFileCase extends HostileCase {
   controls: Record<string, Status | readonly Status[]>;
   /** Run the scan as nobody (uid 65534), for files root could always read. */
   asNobody?: boolean;
+  /** What the scan must say on stderr (nothing, unless given). */
+  stderr?: RegExp;
 }
 
 /** A secret outside the root: no link may lead the scanner to it. */
@@ -86,7 +88,7 @@ const c = (
   name: string,
   setup: HostFileCase['setup'],
   controls: HostFileCase['controls'],
-  extra: { asNobody?: boolean } = {},
+  extra: { asNobody?: boolean; stderr?: RegExp } = {},
 ): HostFileCase => ({ name, setup, controls, expect: { exit: 1, controls }, ...extra });
 
 export const HOST_FILE_CASES: HostFileCase[] = [
@@ -379,6 +381,11 @@ export const HOST_FILE_CASES: HostFileCase[] = [
       replaceWith(r, '/etc/hostname', fifo);
     },
     { '2.2.1': 'pass' },
+    // Not read as a name: the node is named after this machine, and the scan says so.
+    {
+      stderr:
+        /^rkecis: --root \S+ has no usable etc\/hostname .*, so the node is named \S+, this machine's hostname/,
+    },
   ),
 
   // --- files the scanner may not read (as nobody: root reads everything) ---

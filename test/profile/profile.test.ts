@@ -112,6 +112,11 @@ describe('examples/hardened-node.json reproduces every Result line of the guide'
     expect(actual('1.4.12')).toBe('root:root');
     expect(actual('2.1.9')).toBe('--hostname-override=172.31.22.135');
   });
+  it('1.1.13 (manual) shows the admission plugins the node enables, for the person who judges', () => {
+    const r = report.results.find((x) => x.id === '1.1.13');
+    expect(r?.status).toBe('manual');
+    expect(r?.actual).toMatch(/^--enable-admission-plugins=ServiceAccount,.*,PodSecurityPolicy$/);
+  });
 });
 
 describe('examples/insecure-node.json', () => {

@@ -118,6 +118,8 @@ describe.skipIf(SKIP_DOCKER)('remediated cluster.yml on a real Docker engine', (
           host,
           '--root',
           root,
+          '--node-name',
+          node.name,
           '--format',
           'json',
         ]);

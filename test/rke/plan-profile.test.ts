@@ -3,7 +3,7 @@ import { loadProfile } from '../../src/profiles/load.js';
 import { planReport } from '../../src/rke/plan-report.js';
 import { loadClusterYml } from '../../src/rke/cluster-yml.js';
 import { planCluster, planEvidence } from '../../src/rke/plan.js';
-import type { NodeReport } from '../../src/report/types.js';
+import type { ClusterReport, NodeReport } from '../../src/report/types.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runMain, tmp } from './helpers.js';
@@ -106,27 +106,39 @@ describe('plan of the examples', () => {
 });
 
 describe('rkecis plan (CLI)', () => {
-  it('text: one report per node, then the cluster summary; exit 1 on failures', async () => {
+  it('text: the cluster report of the planned nodes, said to be a plan; exit 1 on failures', async () => {
     const r = await runMain(['plan', 'examples/cluster-default.yml']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
-    expect(r.stdout.match(/^Node: /gm)).toHaveLength(3);
-    expect(r.stdout).toContain(
-      '[FAIL]   1.1.1 Ensure that the --anonymous-auth argument is set to false',
+    expect(r.stdout).toMatch(/^Cluster: rke-default \(examples\/cluster-default\.yml\)$/m);
+    expect(r.stdout).toMatch(
+      /^Plan: planned from examples\/cluster-default\.yml, not scanned: each node's containers as RKE v0\.1\.11 would create them/m,
     );
-    expect(r.stdout).toMatch(/Plan of examples\/cluster-default\.yml: RKE v0\.1\.11 defaults/);
-    expect(r.stdout).toMatch(/rke-cp-1 +controlplane,etcd,worker +pass +\d+ +fail +29/);
+    expect(r.stdout).toMatch(
+      /^ {2}rke-cp-1 +controlplane, etcd, worker: \d+ pass, 29 fail, 0 error$/m,
+    );
+    expect(r.stdout).toContain(
+      '[FAIL]   1.1.1 Ensure that the --anonymous-auth argument is set to false (Scored) [1 node]',
+    );
   });
 
-  it('json: an array of node reports', async () => {
+  it('json: one cluster report, each control with its status on each node', async () => {
     const r = await runMain(['plan', 'examples/cluster-hardened.yml', '--format', 'json']);
     expect(r.code).toBe(1); // the guide's known failures are scored
-    const reports = JSON.parse(r.stdout) as NodeReport[];
-    expect(reports.map((x) => x.node.name)).toEqual(['rke-cp-1', 'rke-worker-1', 'rke-worker-2']);
-    expect(reports[0]?.results).toHaveLength(113);
+    const report = JSON.parse(r.stdout) as ClusterReport;
+    expect(report.kind).toBe('cluster');
+    expect(report.plan).toMatch(/^planned from examples\/cluster-hardened\.yml, not scanned/);
+    expect(report.nodes.map((x) => x.name)).toEqual(['rke-cp-1', 'rke-worker-1', 'rke-worker-2']);
+    expect(report.coverage).toMatchObject({ expected: 3, scanned: 3, complete: true });
+    expect(report.results).toHaveLength(113);
+    expect(report.results.find((x) => x.id === '2.1.2')?.nodes).toEqual({
+      'rke-cp-1': 'pass',
+      'rke-worker-1': 'pass',
+      'rke-worker-2': 'pass',
+    });
   });
 
-  it('--node picks one node', async () => {
+  it('--node picks one node: its node report', async () => {
     const r = await runMain([
       'plan',
       'examples/cluster-hardened.yml',
@@ -135,9 +147,9 @@ describe('rkecis plan (CLI)', () => {
       '--node',
       'rke-worker-2',
     ]);
-    expect((JSON.parse(r.stdout) as NodeReport[]).map((x) => x.node.name)).toEqual([
-      'rke-worker-2',
-    ]);
+    expect((JSON.parse(r.stdout) as NodeReport).node.name).toBe('rke-worker-2');
+    const text = await runMain(['plan', 'examples/cluster-hardened.yml', '--node', 'rke-cp-1']);
+    expect(text.stdout).toMatch(/Plan of examples\/cluster-hardened\.yml: RKE v0\.1\.11 defaults/);
     const bad = await runMain(['plan', 'examples/cluster-hardened.yml', '--node', 'nope']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--node nope: no such node .*rke-cp-1, rke-worker-1, rke-worker-2/);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadProfile } from '../../src/profiles/load.js';
-import type { NodeReport } from '../../src/report/types.js';
+import type { ClusterReport, NodeReport } from '../../src/report/types.js';
 import { clusterYmlSchema, loadClusterYml, type ClusterYml } from '../../src/rke/cluster-yml.js';
 import { planReport } from '../../src/rke/plan-report.js';
 import { planCluster, planEvidence } from '../../src/rke/plan.js';
@@ -368,7 +368,9 @@ describe('rkecis remediate (CLI)', () => {
     // The plan of the new cluster.yml gives the hardened verdicts.
     const p2 = await runMain(['plan', next, '--format', 'json']);
     const h = await runMain(['plan', 'examples/cluster-hardened.yml', '--format', 'json']);
-    const verdicts = (s: string): string[] => statuses(JSON.parse(s) as NodeReport[]);
+    // A cluster's plan is one cluster report: each control's status on each node.
+    const verdicts = (s: string): string[] =>
+      (JSON.parse(s) as ClusterReport).results.map((x) => `${x.id} ${JSON.stringify(x.nodes)}`);
     expect(verdicts(p2.stdout)).toEqual(verdicts(h.stdout));
 
     // A second run refuses to overwrite, then --force does, with a fresh key.

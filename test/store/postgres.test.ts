@@ -44,6 +44,8 @@ describe.skipIf(skipPg)('PostgreSQL', () => {
         'INSERT INTO rkecis_schema (version, applied_at, rkecis_version) VALUES ($1, now(), $2)',
         [version, '99.0.0'],
       ),
+    forgetVerdict: (url, id) =>
+      query(url, 'UPDATE rkecis_scans SET compliant = NULL, waived = NULL WHERE id = $1', [id]),
     replaceEvidence: (url, id, gz) =>
       query(url, 'UPDATE rkecis_scans SET evidence_gz = $1 WHERE id = $2', [gz, id]),
     unopenable: async () => {

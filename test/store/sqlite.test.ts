@@ -45,6 +45,12 @@ storeSuite({
     });
     return Promise.resolve();
   },
+  forgetVerdict: (url, id) => {
+    withDb(url, (db) => {
+      db.prepare('UPDATE rkecis_scans SET compliant = NULL, waived = NULL WHERE id = ?').run(id);
+    });
+    return Promise.resolve();
+  },
   replaceEvidence: (url, id, gz) => {
     withDb(url, (db) => {
       db.prepare('UPDATE rkecis_scans SET evidence_gz = ? WHERE id = ?').run(gz, id);

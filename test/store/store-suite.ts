@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/cli/errors.js';
-import { bundleBytes, decodeScan, loadScan, saveScan, sha256 } from '../../src/store/history.js';
+import {
+  bundleBytes,
+  decodeScan,
+  listScans,
+  loadScan,
+  saveScan,
+  sha256,
+} from '../../src/store/history.js';
 import { latestVersion, type Migration } from '../../src/store/migrations/types.js';
 import { openStore } from '../../src/store/open.js';
 import type { HistoryStore } from '../../src/store/store.js';
@@ -21,6 +28,8 @@ export interface EngineUnderTest {
   setSchemaVersion(url: string, version: number): Promise<void>;
   /** Replaces a stored scan's evidence blob, as a tampered or damaged store would hold it. */
   replaceEvidence(url: string, id: string, gz: Buffer): Promise<void>;
+  /** Empties a scan's verdict columns, as a row saved before schema v2 has them. */
+  forgetVerdict(url: string, id: string): Promise<void>;
   /** Store URLs that cannot be opened, with what the message must say. */
   unopenable(): Promise<{ url: string; message: RegExp }[]>;
   /** Engine-level health after a crash (SQLite's integrity_check). */
@@ -164,6 +173,35 @@ export function storeSuite(engine: EngineUnderTest): void {
       await engine.replaceEvidence(url, rec.id, Buffer.from('not gzip'));
       const damaged = await within(url, (s) => rejection(loadScan(s, rec.id)));
       expect(damaged.message).toMatch(/is damaged: cannot decompress/);
+    });
+
+    it("records each scan's verdict; a row saved before verdicts were recorded is read from its report", async () => {
+      const url = await engine.freshUrl();
+      await within(url, async (s) => {
+        const a = await saveScan(s, scanOf(NODE_A));
+        const b = scanOf(NODE_B);
+        const waived = {
+          ...b,
+          report: {
+            ...b.report,
+            results: b.report.results.map((r) =>
+              r.status === 'fail'
+                ? { ...r, waiver: { justification: 'accepted', source: 'w.yaml:4:5' } }
+                : r,
+            ),
+          },
+        };
+        const w = await saveScan(s, waived);
+        const plainB = await saveScan(s, b);
+        expect(a).toMatchObject({ compliant: true, waived: 0 });
+        expect(w).toMatchObject({ compliant: true, waived: 2 });
+        expect(plainB).toMatchObject({ compliant: false, waived: 0 });
+        expect(await s.list({})).toEqual([a, w, plainB]);
+        await engine.forgetVerdict(url, w.id);
+        const old = (await s.list({})).find((r) => r.id === w.id);
+        expect(old).toMatchObject({ compliant: null, waived: null });
+        expect((await listScans(s, {})).find((r) => r.id === w.id)).toEqual(w);
+      });
     });
 
     it('prunes to the newest N scans of each node', async () => {
@@ -344,16 +382,16 @@ export function storeSuite(engine: EngineUnderTest): void {
         expect(history.code).toBe(0);
         const lines = history.stdout.trimEnd().split('\n');
         expect(lines[0]).toMatch(
-          /^ID\s+SCANNED \(UTC\)\s+NODE\s+PROFILE\s+TOTAL\s+PASS\s+FAIL\s+ERROR\s+N\/A\s+MANUAL\s+SCORED PASS RATE$/,
+          /^ID\s+SCANNED \(UTC\)\s+NODE\s+PROFILE\s+TOTAL\s+PASS\s+FAIL\s+ERROR\s+N\/A\s+MANUAL\s+WAIVED\s+SCORED PASS RATE\s+COMPLIANT$/,
         );
         expect(lines[1]).toMatch(
           new RegExp(
-            `^${idA}\\s+2026-01-10 08:00:00Z\\s+node-a\\s+store-test\\s+5\\s+4\\s+0\\s+0\\s+0\\s+1\\s+100\\.0%$`,
+            `^${idA}\\s+2026-01-10 08:00:00Z\\s+node-a\\s+store-test\\s+5\\s+4\\s+0\\s+0\\s+0\\s+1\\s+0\\s+100\\.0%\\s+yes$`,
           ),
         );
         expect(lines[2]).toMatch(
           new RegExp(
-            `^${idB}\\s+2026-01-11 08:00:00Z\\s+node-b\\s+store-test\\s+5\\s+2\\s+2\\s+0\\s+0\\s+1\\s+50\\.0%$`,
+            `^${idB}\\s+2026-01-11 08:00:00Z\\s+node-b\\s+store-test\\s+5\\s+2\\s+2\\s+0\\s+0\\s+1\\s+0\\s+50\\.0%\\s+no$`,
           ),
         );
         const json = JSON.parse(

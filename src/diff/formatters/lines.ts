@@ -1,10 +1,30 @@
-import type { ControlChange, EvidenceChange, ScanDiff } from '../types.js';
+import {
+  ABSENT,
+  type ControlChange,
+  type EvidenceChange,
+  type ScanDiff,
+  type SideStatus,
+} from '../types.js';
 
 export const KIND_LABEL: Record<ControlChange['kind'], string> = {
   'new-failure': 'NEW FAILURE',
+  'no-longer-evaluated': 'NO LONGER EVALUATED',
   fixed: 'FIXED',
   changed: 'CHANGED',
 };
+
+/** A side's status as a person reads it: `absent` is a control that side did not evaluate. */
+export const statusText = (s: SideStatus): string => (s === ABSENT ? 'not evaluated' : s);
+
+/** The summary line's counts: "2 new failures, 1 no longer evaluated, 0 fixed, 0 other changes". */
+export function countsText(s: ScanDiff['summary']): string {
+  return [
+    plural(s.newFailures, 'new failure'),
+    ...(s.noLongerEvaluated > 0 ? [`${s.noLongerEvaluated} no longer evaluated`] : []),
+    `${s.fixed} fixed`,
+    plural(s.changed, 'other change'),
+  ].join(', ');
+}
 
 /** One evidence change as a phrase: "--profiling=false removed", "mode 644 -> 666". */
 export function evidenceText(c: EvidenceChange): string {

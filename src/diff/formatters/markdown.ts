@@ -1,5 +1,5 @@
 import type { ScanDiff } from '../types.js';
-import { evidenceText, plural, sideText, subjectText } from './lines.js';
+import { countsText, evidenceText, plural, sideText, statusText, subjectText } from './lines.js';
 
 /** A table cell: pipes escaped, line breaks as <br>. */
 const cell = (s: string): string =>
@@ -7,6 +7,7 @@ const cell = (s: string): string =>
 
 const KIND: Record<ScanDiff['controls'][number]['kind'], string> = {
   'new-failure': '**new failure**',
+  'no-longer-evaluated': '**no longer evaluated**',
   fixed: 'fixed',
   changed: 'changed',
 };
@@ -21,11 +22,7 @@ export function markdown(d: ScanDiff): string {
     out.push(`- nodes added: ${d.nodesAdded.map((n) => `\`${n}\``).join(', ')}`);
   if (d.nodesGone.length > 0)
     out.push(`- nodes gone: ${d.nodesGone.map((n) => `\`${n}\``).join(', ')}`);
-  out.push(
-    '',
-    `### Controls: ${plural(s.newFailures, 'new failure')}, ${s.fixed} fixed, ${plural(s.changed, 'other change')}`,
-    '',
-  );
+  out.push('', `### Controls: ${countsText(s)}`, '');
   if (d.controls.length > 0) {
     out.push(
       '| Change | Node | Control | Title | Scored | a | b |',
@@ -33,7 +30,7 @@ export function markdown(d: ScanDiff): string {
     );
     for (const c of d.controls) {
       out.push(
-        `| ${KIND[c.kind]} | ${cell(c.node)} | ${c.id} | ${cell(c.title)} | ${c.scored ? 'yes' : 'no'} | ${c.from} | ${c.to} |`,
+        `| ${KIND[c.kind]} | ${cell(c.node)} | ${c.id} | ${cell(c.title)} | ${c.scored ? 'yes' : 'no'} | ${statusText(c.from)} | ${statusText(c.to)} |`,
       );
     }
   } else {

@@ -1,5 +1,14 @@
 import type { ScanDiff } from '../types.js';
-import { KIND_LABEL, evidenceText, multiNode, plural, sideText, subjectText } from './lines.js';
+import {
+  KIND_LABEL,
+  countsText,
+  evidenceText,
+  multiNode,
+  plural,
+  sideText,
+  statusText,
+  subjectText,
+} from './lines.js';
 
 /** The terminal diff: what changed between scan a and scan b, new failures first. */
 export function text(d: ScanDiff): string {
@@ -11,13 +20,10 @@ export function text(d: ScanDiff): string {
   if (d.nodesGone.length > 0) out.push(`Nodes gone: ${d.nodesGone.join(', ')}`);
   const many = multiNode(d);
   const s = d.summary;
-  out.push(
-    '',
-    `Controls: ${plural(s.newFailures, 'new failure')}, ${s.fixed} fixed, ${plural(s.changed, 'other change')}`,
-  );
+  out.push('', `Controls: ${countsText(s)}`);
   for (const c of d.controls) {
     out.push(
-      `  ${KIND_LABEL[c.kind].padEnd(11)} ${many ? `[${c.node}] ` : ''}${c.id} ${c.title} (${c.scored ? 'Scored' : 'Not Scored'}): ${c.from} -> ${c.to}`,
+      `  ${KIND_LABEL[c.kind].padEnd(11)} ${many ? `[${c.node}] ` : ''}${c.id} ${c.title} (${c.scored ? 'Scored' : 'Not Scored'}): ${statusText(c.from)} -> ${statusText(c.to)}`,
     );
     if (c.kind === 'new-failure' && c.actualTo !== undefined)
       out.push(`              actual: ${c.actualTo}`);

@@ -42,6 +42,6 @@ export function runCheck(check: Check, ctx: EvalContext): Verdict {
     case 'k8s-object':
       return k8sObject(check, ctx);
     case 'fixed':
-      return fixed(check);
+      return fixed(check, ctx);
   }
 }

@@ -46,6 +46,11 @@ const RKECIS_CLUSTER_METHOD = [
   'A control is Pass only when it passes on every node that has its role; Mixed when the nodes differ, with the nodes of each result listed; evidence that could not be read is an Error, never a Pass. A node that could not be scanned is listed under Coverage, and the cluster is not compliant while any node is missing. A waived failure is still shown as a failure, with the waiver that accepts it.',
 ];
 
+const RKECIS_PLAN_METHOD = [
+  "This is a plan, made before deployment: no node was scanned. rkecis computed each node's containers from cluster.yml as RKE would create them (RKE's defaults for the Kubernetes version, then services.*.extra_args, taken as the text RKE passes) and evaluated every container-flag control on the planned arguments. Controls on host files and Kubernetes objects are Manual, each saying what the deployment must also do; scan the deployed cluster (rkecis cluster) to judge them.",
+  'A control is Pass only when it passes on every planned node that has its role; Mixed when the nodes differ; a flag whose value the plan cannot know (given twice, under the _ and - spellings) is an Error, never a Pass. A waived failure is still shown as a failure, with the waiver that accepts it.',
+];
+
 export const returnedValueOf = (f: ClusterFinding): string =>
   f.actual === '' ? '(nothing)' : visible(f.actual);
 
@@ -68,6 +73,7 @@ export function clusterDocument(report: ClusterReport): ClusterDocument {
     ['Kubernetes version (profile)', profile.kubernetes],
     ['Kubernetes version (detected)', cluster.kubernetesVersion ?? 'not detected'],
     ['Cluster', `${cluster.name} (${cluster.source})`],
+    ...(report.plan !== undefined ? [['Plan', report.plan] as [string, string]] : []),
     ['Nodes', coverageLine(report)],
     ['Date', report.generatedAt ?? 'not recorded'],
   ];
@@ -79,7 +85,7 @@ export function clusterDocument(report: ClusterReport): ClusterDocument {
   const results = sortedResults(report.results);
   return {
     title: `CIS Benchmark Self-Assessment: cluster ${cluster.name}`,
-    subtitle: `${profile.title}, filled in by rkecis for the ${report.nodes.length} scanned ${report.nodes.length === 1 ? 'node' : 'nodes'} of cluster ${cluster.name}`,
+    subtitle: `${profile.title}, filled in by rkecis for the ${report.nodes.length} ${report.plan !== undefined ? 'planned' : 'scanned'} ${report.nodes.length === 1 ? 'node' : 'nodes'} of cluster ${cluster.name}`,
     header,
     verdict,
     counts: CLUSTER_STATUS_ORDER.map((s) => ({
@@ -100,7 +106,7 @@ export function clusterDocument(report: ClusterReport): ClusterDocument {
         .split(/\n\s*\n/)
         .map((p) => p.trim())
         .filter((p) => p !== ''),
-      ...RKECIS_CLUSTER_METHOD,
+      ...(report.plan !== undefined ? RKECIS_PLAN_METHOD : RKECIS_CLUSTER_METHOD),
     ],
     failing: results.filter(
       (r) => r.scored && r.findings.some((f) => f.status === 'fail' || f.status === 'error'),

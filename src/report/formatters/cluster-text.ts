@@ -76,6 +76,7 @@ function* textLines(
     `${report.profile.title} (${report.profile.benchmark}, Kubernetes ${report.profile.kubernetes})`,
   );
   yield `Cluster: ${visible(report.cluster.name)} (${visible(report.cluster.source)})`;
+  if (report.plan !== undefined) yield `Plan: ${visible(report.plan)}`;
   yield `Coverage: ${coverageLine(report)}`;
   for (const n of report.coverage.notScanned) {
     yield `  ${p.status('error', 'NOT SCANNED')} ${visible(n.name)}${n.source !== undefined ? ` (${visible(n.source)})` : ''}${n.roles.length > 0 ? ` [${n.roles.join(', ')}]` : ''}: ${visible(n.reason)}`;

@@ -34,4 +34,12 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX rkecis_scans_cluster ON rkecis_scans (cluster, scanned_at)',
     ],
   },
+  {
+    version: 2,
+    description: "each scan's verdict: compliant and waived results; null for scans saved before",
+    statements: [
+      'ALTER TABLE rkecis_scans ADD COLUMN waived integer',
+      'ALTER TABLE rkecis_scans ADD COLUMN compliant boolean',
+    ],
+  },
 ];

@@ -38,4 +38,13 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX rkecis_scans_cluster ON rkecis_scans (cluster, scanned_at)',
     ],
   },
+  {
+    version: 2,
+    description:
+      "each scan's verdict: compliant (0 or 1) and waived results; null for scans saved before",
+    statements: [
+      'ALTER TABLE rkecis_scans ADD COLUMN waived INTEGER',
+      'ALTER TABLE rkecis_scans ADD COLUMN compliant INTEGER CHECK (compliant IN (0, 1))',
+    ],
+  },
 ];
