@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { diffScans, hasNewFailures } from '../diff/diff.js';
 import diffFormatters, {
@@ -24,7 +24,11 @@ interface DiffOptions {
   failOnNew?: boolean;
 }
 
-const isFile = (p: string): boolean => existsSync(p) && statSync(p).isFile();
+/**
+ * Whether an argument names a file rather than a scan id: anything at that path does. A FIFO, a
+ * folder or a device is so a file input, refused as one (not a regular file), never a scan id.
+ */
+const isFile = (p: string): boolean => lstatSync(p, { throwIfNoEntry: false }) !== undefined;
 
 export function register(program: Command, done: (code: number) => void): void {
   program

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { EXIT, InputError } from '../cli/errors.js';
+import { MiB, readInputText, UnreadableFile } from '../cli/input-file.js';
 import {
   parseExtraOutputs,
   runDate,
@@ -74,17 +75,22 @@ function count(flag: string, text: string): number {
 const home = (env: NodeJS.ProcessEnv): string =>
   env.HOME !== undefined && env.HOME !== '' ? env.HOME : homedir();
 
+/** A known_hosts of a few hundred thousand hosts; anything bigger is not one. */
+const MAX_KNOWN_HOSTS_BYTES = 64 * MiB;
+
 /** known_hosts, read once; a missing file is bad input (every node would be refused). */
 export function loadKnownHosts(flag: string | undefined, env: NodeJS.ProcessEnv): KnownHosts {
   const file = flag ?? join(home(env), '.ssh', 'known_hosts');
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readInputText(file, {
+      maxBytes: MAX_KNOWN_HOSTS_BYTES,
+      label: `${flag !== undefined ? '--known-hosts ' : 'known_hosts '}${file}`,
+    });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+    if (!(e instanceof UnreadableFile)) throw e;
     throw new InputError(
-      `${flag !== undefined ? '--known-hosts ' : 'known_hosts '}${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}; ` +
-        "the nodes' host keys are checked against it (ssh-keyscan them after checking their fingerprints, or pass --insecure-ignore-host-key)",
+      `${e.message}; the nodes' host keys are checked against it (ssh-keyscan them after checking their fingerprints, or pass --insecure-ignore-host-key)`,
     );
   }
   return parseKnownHosts(text, file);
