@@ -1,6 +1,5 @@
-import { once } from 'node:events';
 import { piecesOf, withFinalNewline, type Rendered } from '../report/formatters/rendered.js';
-import { BATCH, cannotWrite, writeFilesAtomic, type PendingFile } from './write-files.js';
+import { BATCH, cannotWrite, readerGone, writeFiles, type PendingFile } from './write-files.js';
 
 /** One output of a run: a file, or stdout when the path is undefined or `-`. */
 export interface Output {
@@ -34,10 +33,31 @@ export function renderAhead(content: Rendered, limit = AHEAD): Rendered {
   })();
 }
 
-/** The reader has gone (`| head`): nothing more is written, and that is not an error. */
-const READER_GONE = new Set(['EPIPE', 'ERR_STREAM_DESTROYED']);
-const readerGone = (e: unknown): boolean =>
-  READER_GONE.has((e as NodeJS.ErrnoException | undefined)?.code ?? '');
+/**
+ * Resolves when the stream has taken what is buffered or has closed; rejects on its error. Every
+ * listener it adds is removed when it settles: a report written in thousands of batches to a
+ * slow reader must not pile up listeners (Node warns past ten: MaxListenersExceededWarning).
+ */
+function drained(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      stream.off('error', failed);
+    };
+    const failed = (e: Error): void => {
+      done();
+      reject(e);
+    };
+    const settle = (): void => {
+      done();
+      resolve();
+    };
+    stream.on('drain', settle);
+    stream.on('close', settle);
+    stream.on('error', failed);
+  });
+}
 
 /** Writes one batch; false when the reader has gone. */
 async function put(stream: NodeJS.WritableStream, text: string): Promise<boolean> {
@@ -45,7 +65,7 @@ async function put(stream: NodeJS.WritableStream, text: string): Promise<boolean
   if (stream.write(text)) return true;
   // A pipe to a slow reader: wait until it has taken what is buffered, or has gone.
   try {
-    await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
+    await drained(stream);
   } catch (e) {
     if (readerGone(e)) return false;
     throw e;
@@ -82,8 +102,8 @@ export async function writeStdout(
 }
 
 /**
- * Writes a run's outputs, each ending with a newline: the files first, atomically
- * (writeFilesAtomic), then stdout. Stdout's text is rendered up to AHEAD characters before any
+ * Writes a run's outputs, each ending with a newline: the files first (writeFiles: replaced
+ * atomically, or written in place when a device or FIFO), then stdout. Stdout's text is rendered up to AHEAD characters before any
  * file is written, so that a formatter that throws leaves no file behind and no half-printed
  * report, as when every output was one string; only a bigger one (a cluster of thousands of
  * nodes) is rendered as it is printed, after the files.
@@ -95,7 +115,7 @@ export async function writeOutputs(outputs: readonly Output[]): Promise<void> {
   const files: PendingFile[] = outputs.flatMap(({ path, content }) =>
     path === undefined || isStdout(path) ? [] : [{ path, content: withFinalNewline(content) }],
   );
-  await writeFilesAtomic(files);
+  await writeFiles(files);
   if (main !== undefined) await writeStdout(withFinalNewline(main));
 }
 
