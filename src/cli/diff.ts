@@ -65,7 +65,7 @@ export function register(program: Command, done: (code: number) => void): void {
           if (isFile(arg)) return sideFromFile(arg, getProfile);
           if (!isIdPrefix(arg.toLowerCase()))
             throw new InputError(`${arg}: no such file, and not a scan id`);
-          store ??= await openStore(opts.store, { create: false });
+          store ??= await openStore(opts.store, { create: false, readOnly: true });
           const scan = await loadScan(store, arg);
           return {
             label: scan.record.id,

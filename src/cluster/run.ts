@@ -27,7 +27,7 @@ import { colours, plain } from '../report/formatters/colors.js';
 import { loadClusterFormatter } from '../report/formatters/cluster-names.js';
 import type { ClusterReport, NodeReport } from '../report/types.js';
 import { loadClusterYml, nodeName, type LoadedCluster } from '../rke/cluster-yml.js';
-import { queueSave } from '../store/save.js';
+import { wantsSave, withSaving, type ScanToSave } from '../store/save.js';
 import { VERSION } from '../version.js';
 import { applyWaivers } from '../waivers/apply.js';
 import { loadWaivers, type LoadedWaivers } from '../waivers/load.js';
@@ -119,6 +119,8 @@ interface Run {
   merger: ClusterMerger;
   clusterName: string;
   opts: ClusterCliOptions;
+  /** Node scans to save, with --save. */
+  saves: ScanToSave[];
 }
 
 /** Evaluates one node, applies the waivers, merges it, and queues it for --save. */
@@ -130,7 +132,7 @@ function addNode(run: Run, evidence: Evidence, source: string): NodeReport {
   };
   if (run.waivers !== undefined) report = applyWaivers(report, run.waivers, run.today);
   run.merger.add(report, source);
-  queueSave(run.opts, report, evidence, run.clusterName);
+  if (wantsSave(run.opts)) run.saves.push({ report, evidence, cluster: run.clusterName });
   return report;
 }
 
@@ -171,6 +173,7 @@ export async function runCluster(opts: ClusterCliOptions): Promise<number> {
     merger: createClusterMerger({ profile }),
     clusterName,
     opts,
+    saves: [],
   };
   const wantKube = evidenceRequirements(profile).kubernetes;
 
@@ -307,7 +310,7 @@ export async function runCluster(opts: ClusterCliOptions): Promise<number> {
     rkecisVersion: VERSION,
     ...(run.generatedAt !== undefined ? { generatedAt: run.generatedAt } : {}),
   });
-  await writeReport(report, opts, extra);
+  await withSaving(opts, run.saves, () => writeReport(report, opts, extra));
 
   const cov = report.coverage;
   if (!cov.complete) {
