@@ -1,5 +1,5 @@
 import { lstatSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { InputError } from './errors.js';
 import { fileKind } from './input-file.js';
 
@@ -34,6 +34,12 @@ export type OutputTarget =
       path: string;
       /** What it is, for messages: "a character device", "a FIFO (named pipe)", ... */
       kind: string;
+      /**
+       * The path names this process's own stdout or stderr (/dev/stdout): written through that
+       * stream, as the rest of the run's output is. Opening the path anew would fail on a socket
+       * (ENXIO), which is what stdout is under many supervisors and parent processes.
+       */
+      stream?: 'stdout' | 'stderr';
     };
 
 /** Links followed before giving up, as the kernel's MAXSYMLINKS. */
@@ -45,12 +51,20 @@ const refuse = (path: string, why: string): InputError =>
 /** /proc/<pid>/fd (or a thread's): its entries are the process's open file descriptors. */
 const DESCRIPTOR_DIR = /^\/proc\/(?:self|thread-self|\d+)(?:\/task\/\d+)?\/fd$/;
 
-function namesDescriptor(p: string): boolean {
+/** Whether `p` names an open file descriptor, and which stream when it is this process's 1 or 2. */
+function descriptorOf(p: string): { stream?: 'stdout' | 'stderr' } | undefined {
+  let dir: string;
   try {
-    return DESCRIPTOR_DIR.test(realpathSync(dirname(p)));
+    dir = realpathSync(dirname(p));
   } catch {
-    return false;
+    return undefined;
   }
+  if (!DESCRIPTOR_DIR.test(dir)) return undefined;
+  const own = [`/proc/${process.pid}/fd`, `/proc/${process.pid}/task/${process.pid}/fd`];
+  const fd = basename(p);
+  if (own.includes(dir) && fd === '1') return { stream: 'stdout' };
+  if (own.includes(dir) && fd === '2') return { stream: 'stderr' };
+  return {};
 }
 
 /** fs.protected_symlinks: whether the kernel would let this process follow the link at `p`. */
@@ -80,7 +94,8 @@ const errnoText = (e: unknown): string => {
 export function outputTarget(path: string): OutputTarget {
   let p = resolve(path);
   for (let links = 0; ; links++) {
-    if (namesDescriptor(p)) {
+    const descriptor = descriptorOf(p);
+    if (descriptor !== undefined) {
       // /proc/self/fd/1 is a "magic link" to whatever the descriptor is (a pipe is no path):
       // only the kernel can follow it, by opening it.
       let st: Stats;
@@ -89,8 +104,10 @@ export function outputTarget(path: string): OutputTarget {
       } catch (e) {
         throw refuse(path, errnoText(e));
       }
-      if (st.isFile() || st.isFIFO() || st.isCharacterDevice() || st.isSocket())
-        return { how: 'in-place', path, kind: `an open file descriptor (${fileKind(st)})` };
+      if (st.isFile() || st.isFIFO() || st.isCharacterDevice() || st.isSocket()) {
+        const kind = `an open file descriptor (${st.isFile() ? 'a file' : fileKind(st)})`;
+        return { how: 'in-place', path, kind, ...descriptor };
+      }
       throw refuse(path, fileKind(st));
     }
     let st: Stats | undefined;

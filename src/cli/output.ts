@@ -1,5 +1,6 @@
-import { piecesOf, withFinalNewline, type Rendered } from '../report/formatters/rendered.js';
-import { BATCH, cannotWrite, readerGone, writeFiles, type PendingFile } from './write-files.js';
+import { withFinalNewline, type Rendered } from '../report/formatters/rendered.js';
+import { writeFiles, type PendingFile } from './write-files.js';
+import { writeStream } from './write-stream.js';
 
 /** One output of a run: a file, or stdout when the path is undefined or `-`. */
 export interface Output {
@@ -33,73 +34,11 @@ export function renderAhead(content: Rendered, limit = AHEAD): Rendered {
   })();
 }
 
-/**
- * Resolves when the stream has taken what is buffered or has closed; rejects on its error. Every
- * listener it adds is removed when it settles: a report written in thousands of batches to a
- * slow reader must not pile up listeners (Node warns past ten: MaxListenersExceededWarning).
- */
-function drained(stream: NodeJS.WritableStream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = (): void => {
-      stream.off('drain', done);
-      stream.off('close', done);
-      stream.off('error', failed);
-    };
-    const failed = (e: Error): void => {
-      done();
-      reject(e);
-    };
-    const settle = (): void => {
-      done();
-      resolve();
-    };
-    stream.on('drain', settle);
-    stream.on('close', settle);
-    stream.on('error', failed);
-  });
-}
-
-/** Writes one batch; false when the reader has gone. */
-async function put(stream: NodeJS.WritableStream, text: string): Promise<boolean> {
-  if ((stream as { destroyed?: boolean }).destroyed === true) return false;
-  if (stream.write(text)) return true;
-  // A pipe to a slow reader: wait until it has taken what is buffered, or has gone.
-  try {
-    await drained(stream);
-  } catch (e) {
-    if (readerGone(e)) return false;
-    throw e;
-  }
-  return (stream as { destroyed?: boolean }).destroyed !== true;
-}
-
-/**
- * Writes to stdout piece by piece, in batches of about 64 KiB, waiting for the reader whenever
- * the stream says its buffer is full: on Linux a pipe is written asynchronously, and a report
- * of 100,000 nodes written at once would sit in memory, whole, until a slow reader took it.
- * A reader that stops early (`| head`) ends the writing quietly; the run goes on to its exit
- * code (bin/rkecis.js ignores the EPIPE), so a failing report still exits 1 under pipefail.
- */
-export async function writeStdout(
+/** Writes to stdout piece by piece, at the pace of its reader (write-stream.ts). */
+export const writeStdout = (
   content: Rendered,
   stream: NodeJS.WritableStream = process.stdout,
-): Promise<void> {
-  let batch = '';
-  const flush = async (): Promise<boolean> => {
-    try {
-      const open = await put(stream, batch);
-      batch = '';
-      return open;
-    } catch (e) {
-      throw cannotWrite('to standard output', e);
-    }
-  };
-  for (const piece of piecesOf(content)) {
-    batch += piece;
-    if (batch.length >= BATCH && !(await flush())) return;
-  }
-  if (batch !== '') await flush();
-}
+): Promise<void> => writeStream(content, stream);
 
 /**
  * Writes a run's outputs, each ending with a newline: the files first (writeFiles: replaced

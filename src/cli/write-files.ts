@@ -3,8 +3,11 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { piecesOf, type Rendered } from '../report/formatters/rendered.js';
 import { InputError } from './errors.js';
+import { BATCH, cannotWrite, readerGone, writeStream } from './write-stream.js';
 import { outputTarget, type OutputTarget } from './output-target.js';
 import { settled, tempFor } from './temp-files.js';
+
+export { BATCH, cannotWrite } from './write-stream.js';
 
 export interface PendingFile {
   path: string;
@@ -14,25 +17,8 @@ export interface PendingFile {
   mode?: number;
 }
 
-/** Characters gathered before one write(2): pieces may be a line each. */
-export const BATCH = 64 * 1024;
 /** Writes between turns of the event loop (about 1 MiB), so that a signal is acted on mid-file. */
 const TURN = 16;
-
-/** The reader has gone (`| head`, a FIFO's reader closed): nothing more is written, and that is not an error. */
-const READER_GONE = new Set(['EPIPE', 'ERR_STREAM_DESTROYED']);
-export const readerGone = (e: unknown): boolean =>
-  READER_GONE.has((e as NodeJS.ErrnoException | undefined)?.code ?? '');
-
-/** A write that failed: exit 2, naming the file and the system's reason (ENOSPC, EACCES...). */
-export function cannotWrite(what: string, e: unknown): InputError {
-  const err = e as NodeJS.ErrnoException;
-  // A system call's error reads "ENOSPC: no space left on device, write": said once, in words.
-  const said = err.code !== undefined ? /^([A-Z0-9_]+): ([^,]+)/.exec(err.message) : null;
-  if (said !== null && said[1] === err.code && said[2] !== undefined)
-    return new InputError(`cannot write ${what}: ${said[2]} (${err.code})`);
-  return new InputError(`cannot write ${what}: ${err.code ?? ''} ${err.message}`.trim());
-}
 
 function writeAll(fd: number, text: string, path: string): void {
   const bytes = Buffer.from(text, 'utf8');
@@ -117,7 +103,16 @@ export async function writeFiles(files: readonly PendingFile[]): Promise<void> {
       target.how === 'replace' ? [{ f, file: target.file }] : [],
     ),
   );
-  for (const { f, target } of planned) if (target.how === 'in-place') await writeInPlace(f, target);
+  for (const { f, target } of planned) {
+    if (target.how !== 'in-place') continue;
+    if (target.stream !== undefined)
+      await writeStream(
+        f.content,
+        process[target.stream],
+        target.stream === 'stdout' ? 'standard output' : 'standard error',
+      );
+    else await writeInPlace(f, target);
+  }
 }
 
 async function replaceFiles(files: readonly { f: PendingFile; file: string }[]): Promise<void> {
