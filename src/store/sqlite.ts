@@ -126,15 +126,16 @@ function checkPath(path: string, display: string, create: boolean): void {
 
 /**
  * Opens (and migrates) an SQLite history store: WAL mode, a busy timeout, full sync on commit.
- * Only to read (history, show, diff): the file must exist and is neither set up nor migrated,
- * unless its schema is older than this rkecis reads. It is still opened for writing when it may
- * be written (SQLite falls back to read-only when not): a connection that may write removes the
- * -wal and -shm files a WAL database needs while open when it closes last, and a read-only one
- * would leave them behind.
+ * Nothing is set or written before the file is known to be a store (or, when saving, a new
+ * one). Only to read (history, show, diff), a store is neither set up nor migrated, unless its
+ * schema is older than this rkecis reads. It is still opened for writing when it may be written
+ * (SQLite falls back to read-only when not): a connection that may write removes, when it closes
+ * last, the -wal and -shm files a WAL database needs while open; a read-only one would leave
+ * them behind.
  */
 export async function openSqliteStore(opts: SqliteOpenOptions): Promise<HistoryStore> {
   const { path, display } = opts;
-  const readOnly = opts.readOnly === true && !opts.create;
+  const readOnly = opts.readOnly === true;
   checkPath(path, display, opts.create);
   const Driver = await loadDriver();
   if (opts.create) {
@@ -153,29 +154,25 @@ export async function openSqliteStore(opts: SqliteOpenOptions): Promise<HistoryS
       }),
   );
   try {
-    if (readOnly) {
-      const seen = guard(display, 'open', () => currentVersion(db, display));
-      assertNotNewer(seen, migrations, display);
-      if (seen === 0) {
-        throw new InputError(
-          `history store ${display}: an empty database, no scan saved in it (scans are saved with --save)`,
-        );
-      }
-      if (seen < latestVersion(migrations)) {
-        db.close();
-        return await openSqliteStore({ ...opts, readOnly: false });
-      }
-    } else {
-      guard(display, 'open', () => {
-        // WAL: readers never block the writer and a writer killed mid-transaction leaves the
-        // last committed state; FULL makes each committed scan durable, not just consistent.
-        db.pragma('journal_mode = WAL');
-        db.pragma('synchronous = FULL');
-      });
-      guard(display, 'migrate', () => {
-        migrate(db, display, migrations);
-      });
+    // Looked at before anything is set or written: another program's database, or an empty
+    // file where a store should already be, is refused as it is found.
+    const seen = guard(display, 'open', () => currentVersion(db, display));
+    assertNotNewer(seen, migrations, display);
+    if (seen === 0 && !opts.create) {
+      throw new InputError(
+        `history store ${display}: an empty database, no scan saved in it (scans are saved with --save)`,
+      );
     }
+    if (readOnly && seen === latestVersion(migrations)) return new SqliteStore(db, display);
+    guard(display, 'open', () => {
+      // WAL: readers never block the writer and a writer killed mid-transaction leaves the
+      // last committed state; FULL makes each committed scan durable, not just consistent.
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+    });
+    guard(display, 'migrate', () => {
+      migrate(db, display, migrations);
+    });
   } catch (e) {
     if (db.open) db.close();
     throw e;
