@@ -26,7 +26,7 @@ if (!existsSync(join(ROOT, 'dist/cluster/merge.js'))) {
 }
 const { createClusterMerger } = await dist<typeof Merge>('cluster/merge.js');
 const { loadProfile, DEFAULT_PROFILE } = await dist<typeof Load>('profiles/load.js');
-const { writeFilesAtomic } = await dist<typeof Write>('cli/write-files.js');
+const { writeFiles } = await dist<typeof Write>('cli/write-files.js');
 const { clusterJson } = await dist<typeof ClusterJson>('report/formatters/cluster-json.js');
 
 const t0 = performance.now();
@@ -52,7 +52,7 @@ const report = merger.finish({
 });
 const t2 = performance.now();
 const afterFinish = { ...mem(), maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
-await writeFilesAtomic([{ path: out, content: clusterJson(report) }]);
+await writeFiles([{ path: out, content: clusterJson(report) }]);
 const t3 = performance.now();
 process.stdout.write(
   `${JSON.stringify({

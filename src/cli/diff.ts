@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { diffScans, hasNewFailures } from '../diff/diff.js';
 import diffFormatters, {
@@ -24,7 +24,11 @@ interface DiffOptions {
   failOnNew?: boolean;
 }
 
-const isFile = (p: string): boolean => existsSync(p) && statSync(p).isFile();
+/**
+ * Whether an argument names a file rather than a scan id: anything at that path does. A FIFO, a
+ * folder or a device is so a file input, refused as one (not a regular file), never a scan id.
+ */
+const isFile = (p: string): boolean => lstatSync(p, { throwIfNoEntry: false }) !== undefined;
 
 export function register(program: Command, done: (code: number) => void): void {
   program
@@ -64,7 +68,7 @@ export function register(program: Command, done: (code: number) => void): void {
           if (isFile(arg)) return sideFromFile(arg, getProfile);
           if (!isIdPrefix(arg.toLowerCase()))
             throw new InputError(`${arg}: no such file, and not a scan id`);
-          store ??= await openStore(opts.store, { create: false });
+          store ??= await openStore(opts.store, { create: false, readOnly: true });
           const scan = await loadScan(store, arg);
           return {
             label: scan.record.id,

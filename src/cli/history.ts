@@ -107,7 +107,7 @@ export function register(program: Command, done: (code: number) => void): void {
     )
     .action(async (opts: HistoryOptions) => {
       const limit = opts.limit === undefined ? undefined : positiveInt(opts.limit, '--limit', 1);
-      await withStore(opts.store, { create: false }, async (store) => {
+      await withStore(opts.store, { create: false, readOnly: true }, async (store) => {
         const scans = await listScans(store, {
           ...(opts.node !== undefined ? { node: opts.node } : {}),
           ...(opts.cluster !== undefined ? { cluster: opts.cluster } : {}),

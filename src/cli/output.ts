@@ -1,6 +1,6 @@
-import { once } from 'node:events';
-import { piecesOf, withFinalNewline, type Rendered } from '../report/formatters/rendered.js';
-import { BATCH, cannotWrite, writeFilesAtomic, type PendingFile } from './write-files.js';
+import { withFinalNewline, type Rendered } from '../report/formatters/rendered.js';
+import { writeFiles, type PendingFile } from './write-files.js';
+import { writeStream } from './write-stream.js';
 
 /** One output of a run: a file, or stdout when the path is undefined or `-`. */
 export interface Output {
@@ -34,56 +34,15 @@ export function renderAhead(content: Rendered, limit = AHEAD): Rendered {
   })();
 }
 
-/** The reader has gone (`| head`): nothing more is written, and that is not an error. */
-const READER_GONE = new Set(['EPIPE', 'ERR_STREAM_DESTROYED']);
-const readerGone = (e: unknown): boolean =>
-  READER_GONE.has((e as NodeJS.ErrnoException | undefined)?.code ?? '');
-
-/** Writes one batch; false when the reader has gone. */
-async function put(stream: NodeJS.WritableStream, text: string): Promise<boolean> {
-  if ((stream as { destroyed?: boolean }).destroyed === true) return false;
-  if (stream.write(text)) return true;
-  // A pipe to a slow reader: wait until it has taken what is buffered, or has gone.
-  try {
-    await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
-  } catch (e) {
-    if (readerGone(e)) return false;
-    throw e;
-  }
-  return (stream as { destroyed?: boolean }).destroyed !== true;
-}
-
-/**
- * Writes to stdout piece by piece, in batches of about 64 KiB, waiting for the reader whenever
- * the stream says its buffer is full: on Linux a pipe is written asynchronously, and a report
- * of 100,000 nodes written at once would sit in memory, whole, until a slow reader took it.
- * A reader that stops early (`| head`) ends the writing quietly; the run goes on to its exit
- * code (bin/rkecis.js ignores the EPIPE), so a failing report still exits 1 under pipefail.
- */
-export async function writeStdout(
+/** Writes to stdout piece by piece, at the pace of its reader (write-stream.ts). */
+export const writeStdout = (
   content: Rendered,
   stream: NodeJS.WritableStream = process.stdout,
-): Promise<void> {
-  let batch = '';
-  const flush = async (): Promise<boolean> => {
-    try {
-      const open = await put(stream, batch);
-      batch = '';
-      return open;
-    } catch (e) {
-      throw cannotWrite('to standard output', e);
-    }
-  };
-  for (const piece of piecesOf(content)) {
-    batch += piece;
-    if (batch.length >= BATCH && !(await flush())) return;
-  }
-  if (batch !== '') await flush();
-}
+): Promise<void> => writeStream(content, stream);
 
 /**
- * Writes a run's outputs, each ending with a newline: the files first, atomically
- * (writeFilesAtomic), then stdout. Stdout's text is rendered up to AHEAD characters before any
+ * Writes a run's outputs, each ending with a newline: the files first (writeFiles: replaced
+ * atomically, or written in place when a device or FIFO), then stdout. Stdout's text is rendered up to AHEAD characters before any
  * file is written, so that a formatter that throws leaves no file behind and no half-printed
  * report, as when every output was one string; only a bigger one (a cluster of thousands of
  * nodes) is rendered as it is printed, after the files.
@@ -95,7 +54,7 @@ export async function writeOutputs(outputs: readonly Output[]): Promise<void> {
   const files: PendingFile[] = outputs.flatMap(({ path, content }) =>
     path === undefined || isStdout(path) ? [] : [{ path, content: withFinalNewline(content) }],
   );
-  await writeFilesAtomic(files);
+  await writeFiles(files);
   if (main !== undefined) await writeStdout(withFinalNewline(main));
 }
 

@@ -1,28 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { evaluate } from '../engine/evaluate.js';
 import { MAX_EVIDENCE_BYTES, parseEvidence } from '../evidence/read.js';
 import { EVIDENCE_KIND, type Evidence } from '../evidence/schema.js';
-import { DEFAULT_PROFILE, loadProfile } from '../profiles/load.js';
+import { DEFAULT_PROFILE, loadProfile, MAX_YAML_BYTES } from '../profiles/load.js';
 import { nodeReportsOf } from '../report/cluster-nodes.js';
 import type { ClusterReport, NodeReport } from '../report/types.js';
 import { loadClusterYml } from '../rke/cluster-yml.js';
 import { buildRemediation, type Remediation } from '../rke/remediate/index.js';
 import { VERSION } from '../version.js';
 import { EXIT, InputError } from './errors.js';
-import { settled, tempFor } from './temp-files.js';
+import { readInputText } from './input-file.js';
+import { writeFiles, type PendingFile } from './write-files.js';
 
 export interface RemediateOptions {
   clusterYml?: string;
@@ -70,18 +62,10 @@ const clusterReportSchema = z.looseObject({
  * apart node by node, or an evidence bundle.
  */
 export function readRemediateInput(file: string): { reports?: NodeReport[]; evidence?: Evidence } {
-  let text: string;
-  try {
-    if (statSync(file).size > MAX_EVIDENCE_BYTES)
-      throw new InputError(`${file}: too large for a report or evidence bundle`);
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    const err = e as NodeJS.ErrnoException;
-    throw new InputError(
-      `${file}: cannot read: ${err.code === 'ENOENT' ? 'no such file' : err.message}`,
-    );
-  }
+  const text = readInputText(file, {
+    maxBytes: MAX_EVIDENCE_BYTES,
+    expected: 'a report or evidence bundle',
+  });
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -132,22 +116,6 @@ export function readRemediateInput(file: string): { reports?: NodeReport[]; evid
   return { reports };
 }
 
-/** Writes a file atomically with mode 0600: a temporary file beside it, then rename. */
-function writePrivate(path: string, text: string, mode = 0o600): void {
-  const tmp = tempFor(path);
-  try {
-    writeFileSync(tmp, text, { flag: 'wx', mode });
-    chmodSync(tmp, mode); // the umask may have narrowed it; never widened beyond `mode`
-    renameSync(tmp, path);
-    settled(tmp);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    settled(tmp);
-    const err = e as NodeJS.ErrnoException;
-    throw new InputError(`cannot write ${path}: ${err.code ?? ''} ${err.message}`.trim());
-  }
-}
-
 /** cluster.yml -> cluster.remediated.yml, beside it. */
 export const remediatedName = (file: string): string => {
   const ext = extname(file);
@@ -176,7 +144,7 @@ function summary(r: Remediation, written: string[], clusterOut: string | undefin
   return `${lines.join('\n')}\n`;
 }
 
-export function runRemediate(input: string, opts: RemediateOptions): number {
+export async function runRemediate(input: string, opts: RemediateOptions): Promise<number> {
   const read = readRemediateInput(input);
   const profileName = opts.profile ?? read.reports?.[0]?.profile.name ?? DEFAULT_PROFILE;
   const profile = loadProfile(profileName);
@@ -189,7 +157,7 @@ export function runRemediate(input: string, opts: RemediateOptions): number {
     const loaded = loadClusterYml(opts.clusterYml);
     cluster = {
       file: opts.clusterYml,
-      text: readFileSync(opts.clusterYml, 'utf8'),
+      text: readInputText(opts.clusterYml, { maxBytes: MAX_YAML_BYTES }),
       config: loaded.config,
     };
   }
@@ -235,16 +203,22 @@ export function runRemediate(input: string, opts: RemediateOptions): number {
   } catch (e) {
     throw new InputError(`cannot create ${shown}: ${(e as Error).message}`);
   }
-  const written: string[] = [];
-  for (const f of r.files) {
-    writePrivate(join(dir, f.name), f.content);
-    written.push(join(shown, f.name));
-  }
+  // Mode 0600 exactly, whatever the umask; the cluster.yml keeps its own mode.
+  const files: PendingFile[] = r.files.map((f) => ({
+    path: join(dir, f.name),
+    content: f.content,
+    mode: 0o600,
+  }));
+  const written = r.files.map((f) => join(shown, f.name));
   if (clusterOut !== undefined && cluster !== undefined && r.clusterYml !== undefined) {
-    const mode = statSync(cluster.file).mode & 0o777;
-    writePrivate(clusterOut, r.clusterYml.text, mode);
+    files.push({
+      path: clusterOut,
+      content: r.clusterYml.text,
+      mode: statSync(cluster.file).mode & 0o777,
+    });
     written.push(clusterOut);
   }
+  await writeFiles(files);
   process.stdout.write(summary(r, written, r.clusterYml !== undefined ? clusterOut : undefined));
   return EXIT.compliant;
 }
@@ -270,7 +244,7 @@ export function register(program: Command, done: (code: number) => void): void {
     )
     .option('--force', 'overwrite files that exist already')
     .option('--profile <name>', `profile (default: the report's, else ${DEFAULT_PROFILE})`)
-    .action((input: string, opts: RemediateOptions) => {
-      done(runRemediate(input, opts));
+    .action(async (input: string, opts: RemediateOptions) => {
+      done(await runRemediate(input, opts));
     });
 }

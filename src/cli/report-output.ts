@@ -9,7 +9,7 @@ import type { NodeReport } from '../report/types.js';
 import { VERSION } from '../version.js';
 import { EXIT, InputError } from './errors.js';
 import { writeOutputs, type Output } from './output.js';
-import { addSaveOptions, queueSave, type SaveOptions } from '../store/save.js';
+import { addSaveOptions, withSaving, type SaveOptions } from '../store/save.js';
 
 // This module is loaded to define the options of scan, evaluate and cluster, so it loads nothing
 // heavy itself: the engine, the formatters asked for and the waivers are imported when used.
@@ -113,9 +113,10 @@ export function wantColour(stream: NodeJS.WriteStream, file: string | undefined)
 }
 
 /**
- * Evaluates, writes the report in every requested format, and returns the exit code.
- * Everything is checked and rendered before anything is written: a bad waivers file or a
- * formatter that throws leaves no file behind and no half-printed report.
+ * Evaluates, writes the report in every requested format, saves it when asked, and returns the
+ * exit code. Everything is checked and rendered before anything is written: a bad waivers file,
+ * a history store that cannot be opened or a formatter that throws leaves no file behind and no
+ * half-printed report.
  */
 export async function evaluateAndReport(evidence: Evidence, opts: ReportOptions): Promise<number> {
   const extra = parseExtraOutputs(opts.out ?? [], opts.output);
@@ -138,8 +139,6 @@ export async function evaluateAndReport(evidence: Evidence, opts: ReportOptions)
     const { applyWaivers } = await import('../waivers/apply.js');
     report = applyWaivers(report, waivers, now.toISOString().slice(0, 10));
   }
-  queueSave(opts, report, evidence);
-
   const paint = wantColour(process.stdout, opts.output) ? colours : plain;
   const verbose = opts.verbose === true;
   const main = (await loadFormatter(opts.format))(report, { paint, verbose });
@@ -148,6 +147,6 @@ export async function evaluateAndReport(evidence: Evidence, opts: ReportOptions)
     const format = await loadFormatter(o.format);
     outputs.push({ path: o.path, content: format(report, { paint: plain, verbose }) });
   }
-  await writeOutputs(outputs);
+  await withSaving(opts, [{ report, evidence }], () => writeOutputs(outputs));
   return notCompliant(report.results) ? EXIT.notCompliant : EXIT.compliant;
 }

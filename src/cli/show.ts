@@ -62,19 +62,23 @@ export function register(program: Command, done: (code: number) => void): void {
     .option('--profile <name>', 'profile for --recheck (default: the one the scan was made with)')
     .option('--evidence', 'write the stored evidence bundle instead of the report')
     .action(async (id: string, opts: ShowOptions) => {
-      const { scan, trend } = await withStore(opts.store, { create: false }, async (store) => {
-        const loaded = await loadScan(store, id);
-        const node = loaded.record.node;
-        // The html document shows the node's pass rate over its stored scans up to this one.
-        const points =
-          opts.format === 'html' && node !== null
-            ? (await loadTrend(store, { node }, 1000))
-                // Ids sort by the time a scan was saved; scannedAt may repeat (same bundle twice).
-                .filter((p) => p.id <= loaded.record.id)
-                .slice(-30)
-            : undefined;
-        return { scan: loaded, trend: points };
-      });
+      const { scan, trend } = await withStore(
+        opts.store,
+        { create: false, readOnly: true },
+        async (store) => {
+          const loaded = await loadScan(store, id);
+          const node = loaded.record.node;
+          // The html document shows the node's pass rate over its stored scans up to this one.
+          const points =
+            opts.format === 'html' && node !== null
+              ? (await loadTrend(store, { node }, 1000))
+                  // Ids sort by the time a scan was saved; scannedAt may repeat (same bundle twice).
+                  .filter((p) => p.id <= loaded.record.id)
+                  .slice(-30)
+              : undefined;
+          return { scan: loaded, trend: points };
+        },
+      );
       if (opts.evidence === true) {
         await emit(scan.evidenceBytes.toString('utf8'), opts.output);
         done(EXIT.compliant);

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
- * Temporary files of atomic writes (a hidden `.name.xxxx.tmp` beside each target, renamed into
- * place when whole). Once rkecis starts writing one, SIGINT, SIGTERM and SIGHUP are handled: the
+ * Temporary files of atomic writes (a hidden `.rkecis-xxxxxxxxxxxx.tmp` in each target's folder,
+ * renamed onto it when whole). The name does not carry the target's: any name the file system
+ * takes for a target (up to 255 bytes) can so be written. Once rkecis starts writing one, SIGINT, SIGTERM and SIGHUP are handled: the
  * handler removes every temporary file still listed and ends the process by the same signal, as
  * if unhandled. Files are written a batch at a time with turns of the event loop between
  * batches (a cluster's report can take seconds to write), so a signal is acted on while a file
@@ -30,7 +31,7 @@ export function tempFor(path: string): string {
     handling = true;
     for (const s of SIGNALS) process.on(s, onSignal);
   }
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = join(dirname(path), `.rkecis-${randomBytes(6).toString('hex')}.tmp`);
   live.add(tmp);
   return tmp;
 }

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { EXIT, InputError } from '../cli/errors.js';
+import { MiB, readInputText, UnreadableFile } from '../cli/input-file.js';
 import {
   parseExtraOutputs,
   runDate,
@@ -26,7 +27,7 @@ import { colours, plain } from '../report/formatters/colors.js';
 import { loadClusterFormatter } from '../report/formatters/cluster-names.js';
 import type { ClusterReport, NodeReport, NotScannedNode } from '../report/types.js';
 import { loadClusterYml, nodeName, type LoadedCluster } from '../rke/cluster-yml.js';
-import { queueSave } from '../store/save.js';
+import { wantsSave, withSaving, type ScanToSave } from '../store/save.js';
 import { VERSION } from '../version.js';
 import { applyWaivers } from '../waivers/apply.js';
 import { loadWaivers, type LoadedWaivers } from '../waivers/load.js';
@@ -74,17 +75,22 @@ function count(flag: string, text: string): number {
 const home = (env: NodeJS.ProcessEnv): string =>
   env.HOME !== undefined && env.HOME !== '' ? env.HOME : homedir();
 
+/** A known_hosts of a few hundred thousand hosts; anything bigger is not one. */
+const MAX_KNOWN_HOSTS_BYTES = 64 * MiB;
+
 /** known_hosts, read once; a missing file is bad input (every node would be refused). */
 export function loadKnownHosts(flag: string | undefined, env: NodeJS.ProcessEnv): KnownHosts {
   const file = flag ?? join(home(env), '.ssh', 'known_hosts');
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readInputText(file, {
+      maxBytes: MAX_KNOWN_HOSTS_BYTES,
+      label: `${flag !== undefined ? '--known-hosts ' : 'known_hosts '}${file}`,
+    });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+    if (!(e instanceof UnreadableFile)) throw e;
     throw new InputError(
-      `${flag !== undefined ? '--known-hosts ' : 'known_hosts '}${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}; ` +
-        "the nodes' host keys are checked against it (ssh-keyscan them after checking their fingerprints, or pass --insecure-ignore-host-key)",
+      `${e.message}; the nodes' host keys are checked against it (ssh-keyscan them after checking their fingerprints, or pass --insecure-ignore-host-key)`,
     );
   }
   return parseKnownHosts(text, file);
@@ -114,6 +120,8 @@ interface Run {
   clusterName: string;
   opts: ClusterCliOptions;
   missed: NotScannedNode[];
+  /** Node scans to save, with --save. */
+  saves: ScanToSave[];
 }
 
 /** A node that could not be scanned: into the report, and kept for the message if none was. */
@@ -152,7 +160,7 @@ function addNode(run: Run, evidence: Evidence, source: string): NodeReport {
   };
   if (run.waivers !== undefined) report = applyWaivers(report, run.waivers, run.today);
   run.merger.add(report, source);
-  queueSave(run.opts, report, evidence, run.clusterName);
+  if (wantsSave(run.opts)) run.saves.push({ report, evidence, cluster: run.clusterName });
   return report;
 }
 
@@ -194,6 +202,7 @@ export async function runCluster(opts: ClusterCliOptions): Promise<number> {
     clusterName,
     opts,
     missed: [],
+    saves: [],
   };
   const wantKube = evidenceRequirements(profile).kubernetes;
 
@@ -341,7 +350,7 @@ export async function runCluster(opts: ClusterCliOptions): Promise<number> {
     rkecisVersion: VERSION,
     ...(run.generatedAt !== undefined ? { generatedAt: run.generatedAt } : {}),
   });
-  await writeReport(report, opts, extra);
+  await withSaving(opts, run.saves, () => writeReport(report, opts, extra));
 
   const cov = report.coverage;
   if (!cov.complete) {

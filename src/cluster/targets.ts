@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../cli/errors.js';
+import { MiB, readInputFile, UnreadableFile } from '../cli/input-file.js';
 import type { SshTarget } from '../collect/ssh/connect.js';
 import type { Role } from '../evidence/schema.js';
 import { nodeName, type LoadedCluster } from '../rke/cluster-yml.js';
@@ -9,6 +9,9 @@ import { nodeName, type LoadedCluster } from '../rke/cluster-yml.js';
 /** RKE's defaults (cluster.yml reference): the key it uses and where Docker listens. */
 export const RKE_DEFAULT_SSH_KEY_PATH = '~/.ssh/id_rsa';
 export const RKE_DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
+
+/** A private key is a few KiB; a file far bigger is not one. */
+const MAX_SSH_KEY_BYTES = MiB;
 
 export interface NodeTarget {
   /** The RKE node name: hostname_override, else address. */
@@ -47,14 +50,15 @@ export function nodeTargets(
             );
           })()
       : undefined;
-  const keys = new Map<string, Buffer | Error>();
-  const readKey = (path: string): Buffer | Error => {
+  const keys = new Map<string, Buffer | UnreadableFile>();
+  const readKey = (path: string): Buffer | UnreadableFile => {
     let k = keys.get(path);
     if (k === undefined) {
       try {
-        k = readFileSync(path);
+        k = readInputFile(path, { maxBytes: MAX_SSH_KEY_BYTES });
       } catch (e) {
-        k = e as Error;
+        if (!(e instanceof UnreadableFile)) throw e;
+        k = e;
       }
       keys.set(path, k);
     }
@@ -87,13 +91,10 @@ export function nodeTargets(
           ? cluster.at(['ssh_key_path'])
           : `${at} (RKE's default key)`;
       const key = readKey(expandHome(path, env));
-      if (key instanceof Error) {
+      if (key instanceof UnreadableFile) {
         // With ssh-agent, a missing default key is no problem; a key named in the file is.
         if (agent === undefined || fromNode || fromTop) {
-          const code = (key as NodeJS.ErrnoException).code;
-          throw new InputError(
-            `${where}: cannot read the SSH key ${path}: ${code === 'ENOENT' ? 'no such file' : key.message}`,
-          );
+          throw new InputError(`${where}: cannot read the SSH key ${path}: ${key.problem}`);
         }
       } else {
         privateKey = key;

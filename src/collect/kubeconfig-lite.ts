@@ -1,9 +1,12 @@
-import { readFileSync } from 'node:fs';
 import type http from 'node:http';
 import https from 'node:https';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import type { Cluster, KubeConfig, User } from '@kubernetes/client-node';
 import { parseDocument } from 'yaml';
+import { MiB, readInputFile, readInputText } from '../cli/input-file.js';
+
+/** A kubeconfig, and each CA, certificate or key file it names, is at most this big. */
+export const MAX_KUBECONFIG_BYTES = 16 * MiB;
 
 /** What kubernetes.ts uses of a KubeConfig. */
 export type KubeAccess = Pick<
@@ -36,7 +39,7 @@ export function readSimpleKubeconfig(
   }
   let doc: unknown;
   try {
-    const text = readFileSync(file, 'utf8');
+    const text = readInputText(file, { maxBytes: MAX_KUBECONFIG_BYTES });
     // Merge keys and tags are where the client's YAML parser (js-yaml) and this one differ.
     if (text.includes('<<') || text.includes('!')) return undefined;
     const parsed = parseDocument(text, { logLevel: 'silent' });
@@ -152,7 +155,7 @@ export function readSimpleKubeconfig(
 
 /** The client's bufferFromFileOrString: a file wins over inline base64 data. */
 function fileOrData(file: string | undefined, data: string | undefined): Buffer | null {
-  if (file !== undefined) return readFileSync(file);
+  if (file !== undefined) return readInputFile(file, { maxBytes: MAX_KUBECONFIG_BYTES });
   if (data !== undefined) return Buffer.from(data, 'base64');
   return null;
 }

@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import type http from 'node:http';
 import type https from 'node:https';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { InputError } from '../cli/errors.js';
+import { checkInputFile } from '../cli/input-file.js';
 import type { Evidence, ResourceEvidence } from '../evidence/schema.js';
 import { HttpGetError, httpGet, parseJson } from './http-get.js';
-import { readSimpleKubeconfig, type KubeAccess } from './kubeconfig-lite.js';
+import { MAX_KUBECONFIG_BYTES, readSimpleKubeconfig, type KubeAccess } from './kubeconfig-lite.js';
 
 type KubernetesEvidence = NonNullable<Evidence['kubernetes']>;
 
@@ -101,14 +102,52 @@ export async function collectKubernetes(
   };
 }
 
+/** The kubeconfig files of a source: KUBECONFIG may list several. */
+const kubeconfigFiles = (source: Extract<KubeSource, { kind: 'kubeconfig' }>): string[] =>
+  source.from === 'KUBECONFIG'
+    ? source.path.split(delimiter).filter((f) => f !== '')
+    : [source.path];
+
+/**
+ * The files a loaded kubeconfig will have read for each request (its current cluster's CA, its
+ * user's certificate and key), checked as input files now: a FIFO or a device there would
+ * otherwise hang or flood the first request.
+ */
+function checkReferencedFiles(kc: KubeAccess, name: string): void {
+  const cluster = kc.getCurrentCluster();
+  const user = kc.getCurrentUser();
+  const files: [string, string | undefined][] = [
+    ['certificate-authority', cluster?.caFile],
+    ['client-certificate', user?.certFile],
+    ['client-key', user?.keyFile],
+  ];
+  for (const [key, file] of files) {
+    if (file === undefined || file === '') continue;
+    checkInputFile(file, { maxBytes: MAX_KUBECONFIG_BYTES, label: `${name}: ${key} ${file}` });
+  }
+}
+
 async function loadKubeConfig(source: Exclude<KubeSource, { kind: 'none' }>): Promise<KubeAccess> {
+  const name =
+    source.kind === 'in-cluster' ? 'in-cluster service account' : `${source.from} ${source.path}`;
   if (source.kind === 'kubeconfig') {
+    // Checked here whichever reader reads them: the client would wait on a FIFO forever.
+    const files = kubeconfigFiles(source);
+    for (const file of files) {
+      checkInputFile(file, {
+        maxBytes: MAX_KUBECONFIG_BYTES,
+        label: files.length > 1 ? `KUBECONFIG file ${file}` : name,
+      });
+    }
     // RKE's kubeconfig (a client certificate or a token) is read without the client.
     const simple = readSimpleKubeconfig(
       source.from === 'KUBECONFIG' ? (process.env.KUBECONFIG ?? '') : source.path,
       source.from,
     );
-    if (simple !== undefined) return simple;
+    if (simple !== undefined) {
+      checkReferencedFiles(simple, name);
+      return simple;
+    }
   }
   // Loaded only when a cluster is queried: the client takes about a second to import.
   const { KubeConfig } = await import('./kube-client.js');
@@ -127,10 +166,9 @@ async function loadKubeConfig(source: Exclude<KubeSource, { kind: 'none' }>): Pr
         : e instanceof TypeError
           ? 'not a kubeconfig (no clusters, users and contexts)'
           : (err.message.split('\n')[0] ?? 'cannot be read');
-    const name =
-      source.kind === 'in-cluster' ? 'in-cluster service account' : `${source.from} ${source.path}`;
     throw new InputError(`${name}: ${what}`);
   }
+  if (source.kind === 'kubeconfig') checkReferencedFiles(kc, name);
   return kc;
 }
 

@@ -1,6 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError } from '../cli/errors.js';
+import { readInputText } from '../cli/input-file.js';
 import { evaluate } from '../engine/evaluate.js';
 import { EVIDENCE_KIND, type Evidence } from '../evidence/schema.js';
 import { MAX_EVIDENCE_BYTES, parseEvidence } from '../evidence/read.js';
@@ -34,16 +34,15 @@ export type FileContent =
 
 /** Reads a diff input file: an evidence bundle (rkecis collect, show --evidence) or a JSON report. */
 export function readDiffFile(file: string): FileContent {
+  const text = readInputText(file, {
+    maxBytes: MAX_EVIDENCE_BYTES,
+    expected: 'a report or evidence bundle',
+  });
   let data: unknown;
   try {
-    if (statSync(file).size > MAX_EVIDENCE_BYTES)
-      throw new InputError(`${file}: too large for a report or evidence bundle`);
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    data = JSON.parse(text);
   } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(
-      `${file}: ${e instanceof SyntaxError ? `not valid JSON: ${e.message}` : `cannot read: ${(e as Error).message}`}`,
-    );
+    throw new InputError(`${file}: not valid JSON: ${(e as Error).message}`);
   }
   if (
     data !== null &&

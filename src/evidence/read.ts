@@ -1,5 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../cli/errors.js';
+import { readInputFile } from '../cli/input-file.js';
 import { EVIDENCE_API_VERSION, evidenceSchema, type Evidence } from './schema.js';
 
 /** Bundles are small (tens of KB); anything this large is not one of ours. */
@@ -61,54 +61,12 @@ export function parseEvidence(data: unknown, source: string): Evidence {
  * The bytes of a bundle: a regular file, or stdin, at most MAX_EVIDENCE_BYTES. A FIFO, a device
  * or a folder named by mistake is refused rather than read forever.
  */
-function readBundle(file: string): Buffer {
-  const tooBig = (): InputError =>
-    new InputError(
-      `${file}: larger than ${MAX_EVIDENCE_BYTES / 1024 / 1024} MiB; not an evidence bundle`,
-    );
-  let fd: number;
-  try {
-    // O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused just below).
-    fd = file === '-' ? 0 : openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new InputError(
-      `${file}: cannot read: ${err.code === 'ENOENT' ? 'no such file' : err.message}`,
-    );
-  }
-  try {
-    if (file !== '-') {
-      const st = fstatSync(fd);
-      if (!st.isFile()) throw new InputError(`${file}: not a regular file; not an evidence bundle`);
-      if (st.size > MAX_EVIDENCE_BYTES) throw tooBig();
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(1 << 20);
-      let n: number;
-      try {
-        n = readSync(fd, chunk, 0, chunk.length, null);
-      } catch (e) {
-        const err = e as NodeJS.ErrnoException;
-        // A non-blocking stdin with nothing yet: wait for it (stdin is a pipe or a file here).
-        if (err.code === 'EAGAIN') {
-          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
-          continue;
-        }
-        if (err.code === 'EOF') break;
-        throw new InputError(`${file}: cannot read: ${err.code ?? err.message}`);
-      }
-      if (n === 0) break;
-      size += n;
-      if (size > MAX_EVIDENCE_BYTES) throw tooBig();
-      chunks.push(chunk.subarray(0, n));
-    }
-    return Buffer.concat(chunks);
-  } finally {
-    if (file !== '-') closeSync(fd);
-  }
-}
+const readBundle = (file: string): Buffer =>
+  readInputFile(file, {
+    maxBytes: MAX_EVIDENCE_BYTES,
+    expected: 'an evidence bundle',
+    stdin: true,
+  });
 
 /**
  * The parser's complaint, without the input text it quotes (a file given by mistake may hold a

@@ -1,8 +1,9 @@
-import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../cli/errors.js';
+import { readInputText } from '../cli/input-file.js';
 import { readCompiled } from './compiled.js';
 import { isProfileFolder, profileDir } from './open.js';
 import {
@@ -71,31 +72,11 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 export const MAX_YAML_BYTES = 16 * 1024 * 1024;
 
 /**
- * The text of a profile or waivers file: a regular file (a FIFO, a device or a folder named by
- * mistake is refused, not read forever), at most MAX_YAML_BYTES.
+ * The text of a profile, waivers or cluster.yml file: a regular file (a FIFO, a device or a folder
+ * named by mistake is refused, not read forever), at most MAX_YAML_BYTES.
  */
-function readSmallFile(file: string): string {
-  let fd: number;
-  try {
-    // O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused just below).
-    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (e) {
-    throw new InputError(`${display(file)}: cannot read: ${(e as Error).message}`);
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw new InputError(`${display(file)}: not a regular file`);
-    if (st.size > MAX_YAML_BYTES) {
-      throw new InputError(`${display(file)}: larger than ${MAX_YAML_BYTES / 1024 / 1024} MiB`);
-    }
-    return readFileSync(fd, 'utf8');
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(`${display(file)}: cannot read: ${(e as Error).message}`);
-  } finally {
-    closeSync(fd);
-  }
-}
+const readSmallFile = (file: string): string =>
+  readInputText(file, { maxBytes: MAX_YAML_BYTES, label: display(file) });
 
 /**
  * Reads one YAML file and validates it; errors name file:line:column and the problem. `prepare`
@@ -151,7 +132,8 @@ export function loadProfileFromYaml(dir: string): Profile {
   const seen = new Map<string, string>();
   for (const name of meta.sections) {
     const file = join(dir, name);
-    if (!existsSync(file) || !statSync(file).isFile()) {
+    // Something that is there but not a regular file (a FIFO) is the reader's to name.
+    if (lstatSync(file, { throwIfNoEntry: false }) === undefined) {
       throw new InputError(`${display(join(dir, 'profile.yaml'))}: section file ${name} does not exist`);
     }
     const { data: section, at } = loadYamlFile(file, sectionFileSchema);

@@ -4,6 +4,8 @@ import { parseStoreUrl, type StoreLocation } from './url.js';
 export interface OpenOptions {
   /** Create the default or named SQLite file when missing (saving does; reading does not). */
   create: boolean;
+  /** Only read (history, show, diff): an SQLite file must exist and nothing is created or set up. */
+  readOnly?: boolean;
 }
 
 /** Opens the history store a --store value names (or the default one), migrated and ready. */
@@ -16,7 +18,12 @@ export async function openStoreAt(
     return openPostgresStore({ url: location.url, display: location.display });
   }
   const { openSqliteStore } = await import('./sqlite.js');
-  return openSqliteStore({ path: location.path, display: location.display, create: opts.create });
+  return openSqliteStore({
+    path: location.path,
+    display: location.display,
+    create: opts.create,
+    ...(opts.readOnly === true ? { readOnly: true } : {}),
+  });
 }
 
 export async function openStore(url: string | undefined, opts: OpenOptions): Promise<HistoryStore> {

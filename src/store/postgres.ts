@@ -88,11 +88,21 @@ async function migrate(
 export async function openPostgresStore(opts: PostgresOpenOptions): Promise<HistoryStore> {
   const { display } = opts;
   const pg = await loadDriver();
-  const client = new pg.Client({
-    connectionString: opts.url,
-    connectionTimeoutMillis: opts.connectTimeoutMs ?? 15_000,
-    application_name: 'rkecis',
-  });
+  let client: PgClient;
+  try {
+    client = new pg.Client({
+      connectionString: opts.url,
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 15_000,
+      application_name: 'rkecis',
+    });
+  } catch (e) {
+    // pg parses the URL with WHATWG URL rules: a password holding / # ? @ or : cuts it short.
+    throw new InputError(
+      `cannot open history store ${display}: not a valid URL (${pgMessage(e)}); ` +
+        'percent-encode the user name and password: / as %2F, # as %23, ? as %3F, @ as %40, : as %3A, % as %25 ' +
+        '(encodeURIComponent does it), or give the password in PGPASSWORD or ~/.pgpass',
+    );
+  }
   // A connection dropped while idle is reported on the next query; this keeps it from crashing Node.
   client.on('error', () => undefined);
   try {

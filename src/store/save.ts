@@ -13,55 +13,51 @@ export interface SaveOptions {
 const STORE_HELP =
   'history store: a file, sqlite:PATH or postgres://... (default $RKECIS_STORE, else ~/.local/share/rkecis/history.db); implies --save';
 
-interface PendingSave {
-  store: string | undefined;
+/** A node scan to save; `cluster` when it was part of a cluster scan. */
+export interface ScanToSave {
   report: NodeReport;
   evidence: Evidence;
   cluster?: string;
 }
 
-// Formatting is synchronous, saving is not (PostgreSQL): evaluation queues the scan and a
-// postAction hook, which commander awaits, writes it before the command's exit code is used.
-const pending: PendingSave[] = [];
+/** Whether the command line asks for the scan to be saved: --save, or a --store. */
+export const wantsSave = (opts: SaveOptions): boolean =>
+  opts.save === true || opts.store !== undefined;
 
-/** Adds --save and --store, and the hook that writes queued scans once the command has reported. */
+/** Adds --save and --store. */
 export function addSaveOptions(cmd: Command): Command {
   return cmd
     .option(
       '--save',
       'save the report and its evidence bundle in the scan history (see rkecis history)',
     )
-    .option('--store <url>', STORE_HELP)
-    .hook('postAction', flushSaves);
+    .option('--store <url>', STORE_HELP);
 }
 
-/** Queues a node scan for saving when --save or --store was given; `cluster` when it was part of a cluster scan. */
-export function queueSave(
+/**
+ * Writes a run's report (`write`) and saves its scans. With --save or --store, the store is
+ * opened (created and migrated when new) and checked before `write` runs: a store that cannot be
+ * opened is exit 2 with nothing printed and no file written, as for any bad input. The scans are
+ * saved once the report is out; a failure to save then is exit 2 too, after the report.
+ */
+export async function withSaving(
   opts: SaveOptions,
-  report: NodeReport,
-  evidence: Evidence,
-  cluster?: string,
-): void {
-  if (opts.save !== true && opts.store === undefined) return;
-  pending.push({
-    store: opts.store,
-    report,
-    evidence,
-    ...(cluster !== undefined ? { cluster } : {}),
-  });
-}
-
-/** Writes the queued scans; a store that cannot be opened or written is an InputError (exit 2). */
-export async function flushSaves(): Promise<void> {
-  if (pending.length === 0) return;
+  scans: readonly ScanToSave[],
+  write: () => Promise<void>,
+): Promise<void> {
+  if (!wantsSave(opts)) {
+    await write();
+    return;
+  }
   // Loaded only when something is saved: a scan without --save never loads a store.
-  const [{ saveScan }, { withStore }] = await Promise.all([
+  const [{ saveScan }, { openStore }] = await Promise.all([
     import('./history.js'),
     import('./open.js'),
   ]);
-  for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
-    const { report, evidence, cluster } = next;
-    await withStore(next.store, { create: true }, async (store) => {
+  const store = await openStore(opts.store, { create: true });
+  try {
+    await write();
+    for (const { report, evidence, cluster } of scans) {
       const rec = await saveScan(store, {
         report,
         evidence,
@@ -70,6 +66,8 @@ export async function flushSaves(): Promise<void> {
       process.stderr.write(
         `rkecis: saved scan ${rec.id} (node ${rec.node ?? ''}) to ${store.display}\n`,
       );
-    });
+    }
+  } finally {
+    await store.close();
   }
 }

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync, statSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { InputError } from '../cli/errors.js';
+import { fileKind } from '../cli/input-file.js';
 import { VERSION } from '../version.js';
 import {
   INSERT_COLUMNS,
@@ -24,6 +25,8 @@ export interface SqliteOpenOptions {
   display: string;
   /** Create the file (and its folder) when it does not exist; otherwise that is an error. */
   create: boolean;
+  /** Only read (history, show, diff): nothing is created, set up or migrated; never with `create`. */
+  readOnly?: boolean;
   migrations?: readonly Migration[];
 }
 
@@ -99,24 +102,68 @@ function migrate(db: Database, display: string, migrations: readonly Migration[]
   }).immediate();
 }
 
-/** Opens (and migrates) an SQLite history store: WAL mode, a busy timeout, full sync on commit. */
-export async function openSqliteStore(opts: SqliteOpenOptions): Promise<HistoryStore> {
-  const { path, display } = opts;
-  if (!opts.create && !existsSync(path)) {
+/**
+ * The store's path, before the driver opens it: a regular file, or nothing yet when it may be
+ * created. A device, FIFO or folder is refused here: SQLite would read /dev/zero as an empty
+ * database and create /dev/zero-journal beside it.
+ */
+function checkPath(path: string, display: string, create: boolean): void {
+  let st: Stats | undefined;
+  try {
+    st = statSync(path, { throwIfNoEntry: false });
+  } catch (e) {
+    throw new InputError(`history store ${display}: cannot open: ${sqliteMessage(e)}`);
+  }
+  if (st === undefined) {
+    if (create) return;
     throw new InputError(`history store ${display} does not exist (scans are saved with --save)`);
   }
+  if (!st.isFile())
+    throw new InputError(
+      `history store ${display}: cannot open: ${fileKind(st)}, not a regular file`,
+    );
+}
+
+/**
+ * Opens (and migrates) an SQLite history store: WAL mode, a busy timeout, full sync on commit.
+ * Nothing is set or written before the file is known to be a store (or, when saving, a new
+ * one). Only to read (history, show, diff), a store is neither set up nor migrated, unless its
+ * schema is older than this rkecis reads. It is still opened for writing when it may be written
+ * (SQLite falls back to read-only when not): a connection that may write removes, when it closes
+ * last, the -wal and -shm files a WAL database needs while open; a read-only one would leave
+ * them behind.
+ */
+export async function openSqliteStore(opts: SqliteOpenOptions): Promise<HistoryStore> {
+  const { path, display } = opts;
+  const readOnly = opts.readOnly === true;
+  checkPath(path, display, opts.create);
   const Driver = await loadDriver();
   if (opts.create) {
     guard(display, 'create its folder', () =>
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 }),
     );
   }
+  const migrations = opts.migrations ?? SQLITE_MIGRATIONS;
   const db = guard(
     display,
     'open',
-    () => new Driver(path, { timeout: SQLITE_BUSY_TIMEOUT_MS, fileMustExist: !opts.create }),
+    () =>
+      new Driver(path, {
+        timeout: SQLITE_BUSY_TIMEOUT_MS,
+        fileMustExist: !opts.create,
+      }),
   );
   try {
+    // Looked at before anything is set or written: another program's database, or an empty
+    // file where a store should already be, is refused as it is found.
+    const seen = guard(display, 'open', () => currentVersion(db, display));
+    assertNotNewer(seen, migrations, display);
+    if (seen === 0 && !opts.create) {
+      throw new InputError(
+        `history store ${display}: an empty database, no scan saved in it (scans are saved with --save)`,
+      );
+    }
+    if (readOnly && seen === latestVersion(migrations)) return new SqliteStore(db, display);
     guard(display, 'open', () => {
       // WAL: readers never block the writer and a writer killed mid-transaction leaves the
       // last committed state; FULL makes each committed scan durable, not just consistent.
@@ -124,10 +171,10 @@ export async function openSqliteStore(opts: SqliteOpenOptions): Promise<HistoryS
       db.pragma('synchronous = FULL');
     });
     guard(display, 'migrate', () => {
-      migrate(db, display, opts.migrations ?? SQLITE_MIGRATIONS);
+      migrate(db, display, migrations);
     });
   } catch (e) {
-    db.close();
+    if (db.open) db.close();
     throw e;
   }
   return new SqliteStore(db, display);

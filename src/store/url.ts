@@ -18,10 +18,14 @@ export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, 'rkecis', 'history.db');
 }
 
-/** A PostgreSQL URL as it may be shown: the password never is. */
+/**
+ * A PostgreSQL URL as it may be shown: the password never is. The password runs to the last `@`,
+ * whatever it holds: one that holds / or # (not percent-encoded, so not a valid URL) is hidden
+ * all the same, in the very message that says so.
+ */
 export function redactUrl(url: string): string {
   return url
-    .replace(/^(postgres(?:ql)?:\/\/[^:/@]*):[^/]*@/i, '$1:***@')
+    .replace(/^(postgres(?:ql)?:\/\/[^:/@]*):.*@/i, '$1:***@')
     .replace(/([?&]password=)[^&]*/gi, '$1***');
 }
 

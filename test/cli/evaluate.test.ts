@@ -138,7 +138,7 @@ describe('bad input: one clear message, exit 2, nothing written', () => {
   it('a missing file', () => {
     const r = runCli(['evaluate', '/nonexistent/e.json']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('rkecis: /nonexistent/e.json: cannot read: no such file\n');
+    expect(r.stderr).toBe('rkecis: /nonexistent/e.json: no such file\n');
   });
 
   it('an unknown format is a usage error', () => {

@@ -1,14 +1,17 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/run-cli.js';
 
-/** Runs `rkecis ARGS | head -c N` under pipefail and returns what head printed and the exit code. */
+/**
+ * Runs `rkecis ARGS | head -c N` under pipefail and returns what head printed, the exit code and
+ * what rkecis said on stderr (kept out of the test run's own output).
+ */
 function throughHead(args: string[], bytes: number, env: NodeJS.ProcessEnv = {}) {
   const quoted = args.map((a) => `'${a}'`).join(' ');
-  const out = execFileSync(
+  const r = spawnSync(
     'bash',
     [
       '-o',
@@ -18,8 +21,8 @@ function throughHead(args: string[], bytes: number, env: NodeJS.ProcessEnv = {})
     ],
     { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } },
   );
-  const m = / exit (\d+)\n$/.exec(out);
-  return { head: out.slice(0, m?.index ?? 0), code: Number(m?.[1]) };
+  const m = / exit (\d+)\n$/.exec(r.stdout);
+  return { head: r.stdout.slice(0, m?.index ?? 0), code: Number(m?.[1]), stderr: r.stderr };
 }
 
 describe('stdout', () => {
@@ -38,6 +41,7 @@ describe('stdout', () => {
         10,
       );
       expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^rkecis: saved scan \w+ \(node [^)]+\) to .*history\.db\n$/);
       expect(existsSync(db)).toBe(true);
       const list = execFileSync(
         process.execPath,

@@ -142,7 +142,14 @@ describe('collectKubernetes', () => {
         PSP,
         1000,
       ),
-    ).rejects.toThrow(new InputError('--kubeconfig /nonexistent/kc: no such file'));
+    ).rejects.toThrow(InputError);
+    await expect(
+      collectKubernetes(
+        { kind: 'kubeconfig', path: '/nonexistent/kc', from: '--kubeconfig' },
+        PSP,
+        1000,
+      ),
+    ).rejects.toThrow(/^--kubeconfig \/nonexistent\/kc: no such file$/);
   });
 
   it('reports a resource it does not know how to list', async () => {

@@ -162,5 +162,5 @@ export function tempDir(prefix: string): { dir: string; remove: () => void } {
   };
 }
 
-/** Files rkecis left in a folder (temporary report files are hidden: .name.xxxx.tmp). */
+/** Files rkecis left in a folder (temporary report files are hidden: .rkecis-xxxxxxxxxxxx.tmp). */
 export const leftovers = (dir: string): string[] => readdirSync(dir).sort();

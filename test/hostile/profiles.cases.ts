@@ -347,14 +347,14 @@ export const PROFILE_CASES: ProfileCase[] = [
     (f) => {
       f['s.yaml'] = { dir: true };
     },
-    /section file s\.yaml does not exist/,
+    /s\.yaml: a folder, not a regular file/,
   ),
   p(
     'a section file that is a FIFO (must not hang)',
     (f) => {
       f['s.yaml'] = { fifo: true };
     },
-    /section file s\.yaml does not exist/,
+    /s\.yaml: a FIFO \(named pipe\), not a regular file/,
   ),
   p(
     'profile.yaml a link to /dev/zero (must not read forever)',
@@ -464,6 +464,6 @@ export const WAIVERS_CASES: WaiversCase[] = [
   {
     name: 'a file name with a newline and an escape sequence',
     file: (d) => `${d}/no\n\u001b[31msuch.yaml`,
-    expect: bad(/no\\n\\u001b\[31msuch\.yaml: cannot read/),
+    expect: bad(/no\\n\\u001b\[31msuch\.yaml: no such file/),
   },
 ];

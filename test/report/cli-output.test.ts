@@ -12,7 +12,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { parseExtraOutputs, runDate } from '../../src/cli/report-output.js';
-import { writeFilesAtomic } from '../../src/cli/write-files.js';
+import { writeFiles } from '../../src/cli/write-files.js';
 import type { NodeReport } from '../../src/report/types.js';
 
 const HARDENED = 'examples/hardened-node.json';
@@ -174,7 +174,7 @@ describe('rkecis evaluate with several outputs and waivers', () => {
       `json=${p('missing/r.json')}`,
     ]);
     expect(code).toBe(2);
-    expect(err).toMatch(/cannot write .*missing\/r\.json: ENOENT/);
+    expect(err).toMatch(/cannot write .*missing\/r\.json: no such folder .*missing\n/);
     expect(readdirSync(dir)).toEqual([]);
     expect(out).toBe('');
   });
@@ -196,11 +196,11 @@ describe('runDate', () => {
   });
 });
 
-describe('writeFilesAtomic', () => {
+describe('writeFiles', () => {
   it('replaces existing files whole and leaves no temporary files', async () => {
     mkdirSync(p('d'));
     writeFileSync(p('d/a.txt'), 'old');
-    await writeFilesAtomic([
+    await writeFiles([
       { path: p('d/a.txt'), content: 'new a' },
       { path: p('d/b.txt'), content: 'new b' },
     ]);
@@ -212,7 +212,7 @@ describe('writeFilesAtomic', () => {
     mkdirSync(p('e'));
     writeFileSync(p('e/a.txt'), 'old');
     await expect(
-      writeFilesAtomic([
+      writeFiles([
         { path: p('e/a.txt'), content: 'new' },
         { path: p('e/nowhere/b.txt'), content: 'b' },
       ]),

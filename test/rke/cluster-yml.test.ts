@@ -135,7 +135,7 @@ describe('rkecis plan and remediate on bad input: exit 2, one line on stderr, no
   it('plan: a missing file', async () => {
     const r = await runMain(['plan', '/nonexistent/cluster.yml']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/cannot read/);
+    expect(r.stderr).toMatch(/\/nonexistent\/cluster\.yml: no such file\n$/);
   });
 
   it('remediate: a bad --cluster-yml and a non-JSON report', async () => {
