@@ -20,8 +20,10 @@ import type { NodeReport } from '../report/types.js';
 import { loadClusterYml } from '../rke/cluster-yml.js';
 import { buildRemediation, type Remediation } from '../rke/remediate/index.js';
 import { VERSION } from '../version.js';
+import { systemReason } from '../text/system-error.js';
 import { EXIT, InputError } from './errors.js';
 import { settled, tempFor } from './temp-files.js';
+import { closestIssue, PLAIN } from '../text/schema-issues.js';
 
 export interface RemediateOptions {
   clusterYml?: string;
@@ -50,9 +52,7 @@ export function readRemediateInput(file: string): { reports?: NodeReport[]; evid
   } catch (e) {
     if (e instanceof InputError) throw e;
     const err = e as NodeJS.ErrnoException;
-    throw new InputError(
-      `${file}: cannot read: ${err.code === 'ENOENT' ? 'no such file' : err.message}`,
-    );
+    throw new InputError(`${file}: cannot read: ${systemReason(err)}`);
   }
   let data: unknown;
   try {
@@ -73,9 +73,10 @@ export function readRemediateInput(file: string): { reports?: NodeReport[]; evid
   const list: unknown[] = Array.isArray(data) ? data : Array.isArray(nested) ? nested : [data];
   if (list.length === 0) throw new InputError(`${file}: an empty list of reports`);
   const reports = list.map((item, i) => {
-    const parsed = reportSchema.safeParse(item);
+    const parsed = reportSchema.safeParse(item, PLAIN);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
+      const first = parsed.error.issues[0];
+      const issue = first !== undefined ? closestIssue(first) : undefined;
       const at = [...(list.length > 1 || Array.isArray(data) ? [i] : []), ...(issue?.path ?? [])]
         .map(String)
         .join('.');
@@ -99,8 +100,7 @@ function writePrivate(path: string, text: string, mode = 0o600): void {
   } catch (e) {
     rmSync(tmp, { force: true });
     settled(tmp);
-    const err = e as NodeJS.ErrnoException;
-    throw new InputError(`cannot write ${path}: ${err.code ?? ''} ${err.message}`.trim());
+    throw new InputError(`cannot write ${path}: ${systemReason(e, 'its folder does not exist')}`);
   }
 }
 
@@ -189,7 +189,7 @@ export function runRemediate(input: string, opts: RemediateOptions): number {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (e) {
-    throw new InputError(`cannot create ${shown}: ${(e as Error).message}`);
+    throw new InputError(`cannot create ${shown}: ${systemReason(e)}`);
   }
   const written: string[] = [];
   for (const f of r.files) {

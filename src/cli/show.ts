@@ -8,8 +8,10 @@ import { notCompliant } from '../report/summary.js';
 import { loadScan, type LoadedScan } from '../store/history.js';
 import { withStore } from '../store/open.js';
 import { loadTrend } from '../store/trend.js';
+import { oneLine } from '../text/visible.js';
 import { EXIT, InputError } from './errors.js';
 import { emit } from './output.js';
+import { say } from './say.js';
 import { wantColour } from './report-output.js';
 
 interface ShowOptions {
@@ -35,7 +37,7 @@ export function recheck(scan: LoadedScan, profileName: string): string[] {
   }
   const now = evaluate(profile, scan.evidence);
   return diffControls(scan.report, now).map(
-    (c) => `  ${c.id} ${c.title}: stored ${c.from}, from the evidence now ${c.to}`,
+    (c) => `${c.id} ${c.title}: stored ${c.from}, from the evidence now ${c.to}`,
   );
 }
 
@@ -93,13 +95,14 @@ export function register(program: Command, done: (code: number) => void): void {
       if (opts.recheck === true) {
         const diffs = recheck(scan, opts.profile ?? scan.record.profile);
         if (diffs.length === 0) {
-          process.stderr.write(
-            `rkecis: recheck: all ${scan.report.results.length} verdicts of scan ${scan.record.id} follow from its stored evidence\n`,
+          say(
+            `recheck: all ${scan.report.results.length} verdicts of scan ${scan.record.id} follow from its stored evidence`,
           );
         } else {
-          process.stderr.write(
-            `rkecis: recheck: ${diffs.length} verdict${diffs.length === 1 ? '' : 's'} of scan ${scan.record.id} differ from its stored evidence evaluated now:\n${diffs.join('\n')}\n`,
+          say(
+            `recheck: ${diffs.length} verdict${diffs.length === 1 ? '' : 's'} of scan ${scan.record.id} differ from its stored evidence evaluated now:`,
           );
+          for (const d of diffs) process.stderr.write(`  ${oneLine(d)}\n`);
           code = EXIT.notCompliant;
         }
       }

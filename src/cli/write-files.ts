@@ -1,6 +1,7 @@
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { piecesOf, type Rendered } from '../report/formatters/rendered.js';
+import { systemReason } from '../text/system-error.js';
 import { InputError } from './errors.js';
 import { settled, tempFor } from './temp-files.js';
 
@@ -15,10 +16,12 @@ export const BATCH = 64 * 1024;
 /** Writes between turns of the event loop (about 1 MiB), so that a signal is acted on mid-file. */
 const TURN = 16;
 
-/** A write that failed: exit 2, naming the file and the system's reason (ENOSPC, EACCES...). */
+/**
+ * A write that failed: exit 2, naming the user's file (never the temporary file beside it) and
+ * the reason in words (no space left on the device, permission denied...).
+ */
 export function cannotWrite(what: string, e: unknown): InputError {
-  const err = e as NodeJS.ErrnoException;
-  return new InputError(`cannot write ${what}: ${err.code ?? ''} ${err.message}`.trim());
+  return new InputError(`cannot write ${what}: ${systemReason(e, 'its folder does not exist')}`);
 }
 
 function writeAll(fd: number, text: string, path: string): void {

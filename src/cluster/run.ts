@@ -9,6 +9,8 @@ import {
   type ReportOptions,
 } from '../cli/report-output.js';
 import { writeOutputs, type Output } from '../cli/output.js';
+import { say } from '../cli/say.js';
+import { deadlineMs } from '../cli/seconds.js';
 import { declaredRoles } from '../collect/collect.js';
 import {
   collectKubernetes,
@@ -39,6 +41,7 @@ import {
 import { clusterNotCompliant, createClusterMerger, nameList, type ClusterMerger } from './merge.js';
 import { scanNodes } from './ssh-scan.js';
 import { nodeTargets } from './targets.js';
+import { systemReason } from '../text/system-error.js';
 
 export interface ClusterCliOptions extends ReportOptions {
   config?: string;
@@ -51,16 +54,6 @@ export interface ClusterCliOptions extends ReportOptions {
   kubeconfig?: string;
   clusterName?: string;
   allowPartial?: boolean;
-}
-
-function seconds(flag: string, text: string, max: number): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0 || n > max) {
-    throw new InputError(
-      `${flag} ${JSON.stringify(text)}: expected a number of seconds between 0 and ${max}`,
-    );
-  }
-  return n * 1000;
 }
 
 function count(flag: string, text: string): number {
@@ -81,9 +74,8 @@ export function loadKnownHosts(flag: string | undefined, env: NodeJS.ProcessEnv)
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(
-      `${flag !== undefined ? '--known-hosts ' : 'known_hosts '}${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}; ` +
+      `${flag !== undefined ? '--known-hosts ' : 'known_hosts '}${file}: ${systemReason(e)}; ` +
         "the nodes' host keys are checked against it (ssh-keyscan them after checking their fingerprints, or pass --insecure-ignore-host-key)",
     );
   }
@@ -129,7 +121,7 @@ function addNode(run: Run, evidence: Evidence, source: string): NodeReport {
 }
 
 function progress(done: number, total: number, text: string): void {
-  if (process.stderr.isTTY) process.stderr.write(`rkecis: [${done}/${total}] ${text}\n`);
+  if (process.stderr.isTTY) say(`[${done}/${total}] ${text}`);
 }
 
 /** Runs `rkecis cluster` and returns its exit code (README: Whole clusters). */
@@ -144,8 +136,8 @@ export async function runCluster(opts: ClusterCliOptions): Promise<number> {
   const extra = parseExtraOutputs(opts.out ?? [], opts.output);
   const waivers = opts.waivers !== undefined ? loadWaivers(opts.waivers) : undefined;
   const profile = await openProfile(opts.profile);
-  const timeoutMs = seconds('--timeout', opts.timeout, 3600);
-  const nodeTimeoutMs = seconds('--node-timeout', opts.nodeTimeout, 86_400);
+  const timeoutMs = deadlineMs('--timeout', opts.timeout, 3600);
+  const nodeTimeoutMs = deadlineMs('--node-timeout', opts.nodeTimeout, 86_400);
   const concurrency = count('--concurrency', opts.concurrency);
   const cluster =
     opts.config !== undefined ? loadClusterYml(opts.config, { versionDefaults: false }) : undefined;
@@ -305,12 +297,12 @@ export async function runCluster(opts: ClusterCliOptions): Promise<number> {
 
   const cov = report.coverage;
   if (!cov.complete) {
-    process.stderr.write(
-      `rkecis: ${cov.notScanned.length} of ${cov.expected} nodes not scanned: ${nameList(
+    say(
+      `${cov.notScanned.length} of ${cov.expected} nodes not scanned: ${nameList(
         cov.notScanned.map((n) => n.name),
         cov.notScanned.length,
         10,
-      )}; the report is partial${opts.allowPartial === true ? ' (--allow-partial)' : ' (exit 1; --allow-partial judges the nodes reached)'}\n`,
+      )}; the report is partial${opts.allowPartial === true ? ' (--allow-partial)' : ' (exit 1; --allow-partial judges the nodes reached)'}`,
     );
   }
   if (!cov.complete && opts.allowPartial !== true) return EXIT.notCompliant;

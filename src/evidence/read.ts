@@ -1,6 +1,8 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../cli/errors.js';
 import { EVIDENCE_API_VERSION, evidenceSchema, type Evidence } from './schema.js';
+import { systemReason } from '../text/system-error.js';
+import { closestIssue, issuePath, PLAIN } from '../text/schema-issues.js';
 
 /** Bundles are small (tens of KB); anything this large is not one of ours. */
 export const MAX_EVIDENCE_BYTES = 64 * 1024 * 1024;
@@ -42,14 +44,12 @@ export function parseEvidence(data: unknown, source: string): Evidence {
       `${source}: nested deeper than ${MAX_EVIDENCE_DEPTH} levels; not an evidence bundle`,
     );
   }
-  const parsed = evidenceSchema.safeParse(data);
+  const parsed = evidenceSchema.safeParse(data, PLAIN);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = issue?.path.map(String).join('.') ?? '';
-    const msg =
-      issue?.code === 'unrecognized_keys'
-        ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}`
-        : (issue?.message ?? 'invalid');
+    const first = parsed.error.issues[0];
+    const issue = first !== undefined ? closestIssue(first) : undefined;
+    const path = issue !== undefined ? issuePath(issue) : '';
+    const msg = issue?.message ?? 'invalid';
     throw new InputError(
       `${source}: invalid evidence at ${path === '' ? '(top level)' : path}: ${msg}`,
     );
@@ -71,10 +71,7 @@ function readBundle(file: string): Buffer {
     // O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused just below).
     fd = file === '-' ? 0 : openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new InputError(
-      `${file}: cannot read: ${err.code === 'ENOENT' ? 'no such file' : err.message}`,
-    );
+    throw new InputError(`${file}: cannot read: ${systemReason(e)}`);
   }
   try {
     if (file !== '-') {
@@ -97,7 +94,7 @@ function readBundle(file: string): Buffer {
           continue;
         }
         if (err.code === 'EOF') break;
-        throw new InputError(`${file}: cannot read: ${err.code ?? err.message}`);
+        throw new InputError(`${file}: cannot read: ${systemReason(err)}`);
       }
       if (n === 0) break;
       size += n;

@@ -40,6 +40,7 @@ import {
   type ScriptTarget,
 } from './host-script.js';
 import { applyToData, editYaml, renderValue, type YamlEdit } from './yaml-edit.js';
+import { describeIssue, PLAIN } from '../../text/schema-issues.js';
 
 export interface RemediateInput {
   profile: Profile;
@@ -603,10 +604,10 @@ export function buildRemediation(input: RemediateInput): Remediation {
   }
 
   // 5. Check the edits: plan the edited cluster and evaluate the controls they are meant to fix.
-  const edited = clusterYmlSchema.safeParse(applyToData(baseData, edits));
+  const edited = clusterYmlSchema.safeParse(applyToData(baseData, edits), PLAIN);
   if (!edited.success) {
     warnings.push(
-      `the edited cluster.yml does not validate: ${edited.error.issues[0]?.message ?? ''}`,
+      `the edited cluster.yml does not validate: ${edited.error.issues[0] !== undefined ? describeIssue(edited.error.issues[0]) : ''}`,
     );
   } else {
     const reports = planCluster(edited.data).map((n) =>
