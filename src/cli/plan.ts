@@ -9,9 +9,10 @@ import { loadClusterYml, type LoadedCluster } from '../rke/cluster-yml.js';
 import { RKE_VERSION } from '../rke/defaults-v0.1.js';
 import { planReport } from '../rke/plan-report.js';
 import { planCluster, planEvidence, type PlannedNode } from '../rke/plan.js';
+import { oneLine } from '../text/visible.js';
 import { EXIT, InputError } from './errors.js';
 import { emit } from './output.js';
-import { wantColour } from './report-output.js';
+import { textWidth, wantColour } from './report-output.js';
 
 export interface PlanOptions {
   profile: string;
@@ -64,16 +65,21 @@ function clusterSummary(
       reports.flatMap((r) => r.results.filter((x) => x.status === 'fail').map((x) => x.id)),
     ),
   ].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
-  return [
-    '',
-    `Plan of ${file}: RKE ${RKE_VERSION} defaults for kubernetes_version ${cluster.kubernetesVersion}, then services.*.extra_args; profile ${profile.meta.name}.`,
-    'Container-flag controls are judged on the planned args; file, file-content and Kubernetes-object controls are manual: each says what the deployment must also do.',
-    ...rows,
-    `Failing controls (${failed.length}): ${failed.length > 0 ? failed.join(', ') : 'none'}`,
-    failing
-      ? 'Result: the planned cluster fails scored controls (exit 1).'
-      : 'Result: no scored control fails on the planned args (exit 0).',
-  ].join('\n');
+  return (
+    [
+      '',
+      `Plan of ${file}: RKE ${RKE_VERSION} defaults for kubernetes_version ${cluster.kubernetesVersion}, then services.*.extra_args; profile ${profile.meta.name}.`,
+      'Container-flag controls are judged on the planned args; file, file-content and Kubernetes-object controls are manual: each says what the deployment must also do.',
+      ...rows,
+      `Failing controls (${failed.length}): ${failed.length > 0 ? failed.join(', ') : 'none'}`,
+      failing
+        ? 'Result: the planned cluster fails scored controls (exit 1).'
+        : 'Result: no scored control fails on the planned args (exit 0).',
+    ]
+      // Node names and the file name come from the user's cluster.yml: shown escaped.
+      .map(oneLine)
+      .join('\n')
+  );
 }
 
 /** Writes the plan's reports and returns the exit code. */
@@ -83,7 +89,11 @@ export async function runPlan(file: string, opts: PlanOptions): Promise<number> 
   const format = opts.format;
   const paint = wantColour(process.stdout, opts.output) ? colours : plain;
   const fmt = formatters[format];
-  const formatOpts = { paint, verbose: opts.verbose === true };
+  const formatOpts = {
+    paint,
+    verbose: opts.verbose === true,
+    width: textWidth(process.stdout, opts.output),
+  };
   let out: string;
   if (reports.length === 1 && format !== 'json') {
     out = fmt(reports[0] as NodeReport, formatOpts);

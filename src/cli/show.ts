@@ -12,7 +12,7 @@ import { oneLine } from '../text/visible.js';
 import { EXIT, InputError } from './errors.js';
 import { emit } from './output.js';
 import { say } from './say.js';
-import { wantColour } from './report-output.js';
+import { textWidth, wantColour } from './report-output.js';
 
 interface ShowOptions {
   store?: string;
@@ -87,6 +87,7 @@ export function register(program: Command, done: (code: number) => void): void {
         formatters[opts.format](scan.report, {
           paint,
           verbose: opts.verbose === true,
+          width: textWidth(process.stdout, opts.output),
           ...(trend !== undefined ? { trend } : {}),
         }),
         opts.output,

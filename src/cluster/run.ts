@@ -5,6 +5,7 @@ import { EXIT, InputError } from '../cli/errors.js';
 import {
   parseExtraOutputs,
   runDate,
+  textWidth,
   wantColour,
   type ReportOptions,
 } from '../cli/report-output.js';
@@ -316,11 +317,12 @@ async function writeReport(
 ): Promise<void> {
   const paint = wantColour(process.stdout, opts.output) ? colours : plain;
   const verbose = opts.verbose === true;
+  const width = textWidth(process.stdout, opts.output);
   // Cluster formatters are generators: each output is rendered as it is written, never whole.
   const outputs: Output[] = [
     {
       path: opts.output,
-      content: (await loadClusterFormatter(opts.format))(report, { paint, verbose }),
+      content: (await loadClusterFormatter(opts.format))(report, { paint, verbose, width }),
     },
   ];
   for (const o of extra) {

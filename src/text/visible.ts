@@ -40,6 +40,3 @@ export const visible = (text: string): string => text.replace(UNSAFE, escape);
 
 /** Text that must stay on one line (a message, a name in a list): newlines and tabs escaped too. */
 export const oneLine = (text: string): string => text.replace(UNSAFE_OR_BREAK, escape);
-
-/** True when the text holds nothing `visible` would change. */
-export const isVisible = (text: string): boolean => !new RegExp(UNSAFE.source).test(text);
