@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { withStore } from '../store/open.js';
 import type { ScanRecord } from '../store/store.js';
+import { oneLine } from '../text/visible.js';
 import { InputError } from './errors.js';
 
 interface HistoryOptions {
@@ -55,8 +56,9 @@ export function historyText(scans: readonly ScanRecord[]): string {
   const rows = scans.map((s) => [
     s.id,
     when(s.scannedAt),
-    target(s),
-    s.profile,
+    // Node and cluster names come from the scanned node or the user: shown escaped.
+    oneLine(target(s)),
+    oneLine(s.profile),
     String(s.counts.total),
     String(s.counts.pass),
     String(s.counts.fail),
@@ -99,7 +101,8 @@ export function register(program: Command, done: (code: number) => void): void {
           ...(limit !== undefined ? { limit } : {}),
         });
         if (opts.format === 'json') process.stdout.write(`${JSON.stringify(scans, null, 2)}\n`);
-        else if (scans.length === 0) process.stdout.write(`no scans saved in ${store.display}\n`);
+        else if (scans.length === 0)
+          process.stdout.write(`no scans saved in ${oneLine(store.display)}\n`);
         else process.stdout.write(historyText(scans));
       });
       done(0);
@@ -124,7 +127,7 @@ export function register(program: Command, done: (code: number) => void): void {
           ...(cluster !== undefined ? { cluster } : {}),
         });
         process.stdout.write(
-          `pruned ${removed} scan${removed === 1 ? '' : 's'} from ${store.display}, kept the newest ${keep} per node\n`,
+          `pruned ${removed} scan${removed === 1 ? '' : 's'} from ${oneLine(store.display)}, kept the newest ${keep} per node\n`,
         );
       });
       done(0);

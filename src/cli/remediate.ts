@@ -21,6 +21,7 @@ import { loadClusterYml } from '../rke/cluster-yml.js';
 import { buildRemediation, type Remediation } from '../rke/remediate/index.js';
 import { VERSION } from '../version.js';
 import { systemReason } from '../text/system-error.js';
+import { oneLine } from '../text/visible.js';
 import { EXIT, InputError } from './errors.js';
 import { settled, tempFor } from './temp-files.js';
 import { closestIssue, PLAIN } from '../text/schema-issues.js';
@@ -129,7 +130,8 @@ function summary(r: Remediation, written: string[], clusterOut: string | undefin
   if (manual.length > 0) lines.push(`  no automatic fix (mitigation in README.md): ${ids(manual)}`);
   if (written.length > 0) lines.push(`  wrote (mode 0600): ${written.join(', ')}`);
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
-  return `${lines.join('\n')}\n`;
+  // Paths and warnings quote the user's file and node names: escaped for the terminal.
+  return `${lines.map(oneLine).join('\n')}\n`;
 }
 
 export function runRemediate(input: string, opts: RemediateOptions): number {
