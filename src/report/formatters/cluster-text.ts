@@ -1,7 +1,7 @@
 import { clusterVerdict } from '../cluster-summary.js';
-import { passRateText } from '../summary.js';
 import type { ClusterFinding, ClusterReport, ClusterResult, ClusterStatus } from '../types.js';
 import { plain, type Paint } from './colors.js';
+import { clusterPassRateText } from './cluster-document.js';
 import { findingNodes, paintAs } from './cluster-labels.js';
 import { waiverDetail } from './labels.js';
 import { sectionTitle, sortedResults } from './order.js';
@@ -228,17 +228,7 @@ function* textLines(
     width,
     '    ',
   );
-  yield* fill(
-    `scored pass rate: ${passRateText(s.scoredPassRate, s.scored.pass, [
-      ['pass', s.scored.pass],
-      ['fail', s.scored.fail],
-      ['mixed', s.scored.mixed],
-      ['error', s.scored.error],
-    ])}`,
-    width,
-    '  ',
-    '    ',
-  );
+  yield* fill(`scored pass rate: ${clusterPassRateText(s)}`, width, '  ', '    ');
   yield* paintFirst(
     fill(`result: ${verdict.label}${why}`, width, '  ', '    '),
     10,
