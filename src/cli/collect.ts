@@ -4,8 +4,9 @@ import { parseRoles } from '../collect/roles.js';
 import type { Evidence } from '../evidence/schema.js';
 import { DEFAULT_PROFILE, openProfile } from '../profiles/open.js';
 import { EXIT, InputError } from './errors.js';
-import { oneLine } from './main.js';
+import { oneLine } from '../text/visible.js';
 import { emit } from './output.js';
+import { deadlineMs } from './seconds.js';
 
 export interface CollectCliOptions {
   dockerHost?: string;
@@ -48,12 +49,7 @@ export async function collectFromOptions(
   profileName: string,
   opts: CollectCliOptions,
 ): Promise<Evidence> {
-  const seconds = Number(opts.timeout);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
-    throw new InputError(
-      `--timeout ${JSON.stringify(opts.timeout)}: expected a number of seconds between 0 and 3600`,
-    );
-  }
+  const timeoutMs = deadlineMs('--timeout', opts.timeout, 3600);
   const profile = await openProfile(profileName);
   const roles = opts.role !== undefined ? parseRoles(opts.role) : undefined;
   // The collectors (and the YAML parser they redact with) load when a node is read.
@@ -61,7 +57,7 @@ export async function collectFromOptions(
   const options = {
     profile,
     root: opts.root,
-    timeoutMs: seconds * 1000,
+    timeoutMs,
     ...(opts.dockerHost !== undefined ? { dockerHost: opts.dockerHost } : {}),
     ...(opts.kubeconfig !== undefined ? { kubeconfig: opts.kubeconfig } : {}),
     ...(roles !== undefined ? { roles } : {}),

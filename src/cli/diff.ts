@@ -15,6 +15,7 @@ import { openStore } from '../store/open.js';
 import type { HistoryStore } from '../store/store.js';
 import { EXIT, InputError } from './errors.js';
 import { emit } from './output.js';
+import { textWidth } from './report-output.js';
 
 interface DiffOptions {
   store?: string;
@@ -77,7 +78,10 @@ export function register(program: Command, done: (code: number) => void): void {
           };
         };
         const d = diffScans(await side(a), await side(b));
-        await emit(diffFormatters[opts.format](d), opts.output);
+        await emit(
+          diffFormatters[opts.format](d, { width: textWidth(process.stdout, opts.output) }),
+          opts.output,
+        );
         done(opts.failOnNew === true && hasNewFailures(d) ? EXIT.notCompliant : EXIT.compliant);
       } finally {
         await store?.close();

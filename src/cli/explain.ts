@@ -1,37 +1,50 @@
 import type { Command } from 'commander';
 import { DEFAULT_PROFILE, openProfile } from '../profiles/open.js';
 import type { ProfileControl } from '../profiles/schema.js';
+import { DEFAULT_WIDTH, field, fill, outputWidth, paragraphs } from '../report/formatters/wrap.js';
+import { oneLine, visible } from '../text/visible.js';
 import { InputError } from './errors.js';
 
-const block = (title: string, body: string | undefined): string[] =>
+/** A titled block of the guide's prose: sentences filled to the width, snippets kept line for line. */
+const block = (title: string, body: string | undefined, width: number): string[] =>
   body === undefined || body.trim() === ''
     ? []
-    : [
-        '',
-        `${title}:`,
-        ...body
-          .trimEnd()
-          .split('\n')
-          .map((l) => `  ${l}`),
-      ];
+    : ['', `${title}:`, ...paragraphs(visible(body), width, '  ')];
 
-/** The guide's text for one control, as an auditor reads it. */
-export function explainControl(c: ProfileControl): string {
+/**
+ * The guide's text for one control, as an auditor reads it. Commands are printed whole, each on
+ * its own lines, to be copied; a custom profile is input too, so its text is shown escaped.
+ */
+export function explainControl(c: ProfileControl, width = DEFAULT_WIDTH): string {
   const audits = c.audit.flatMap((a) => [
-    ...(a.label !== undefined ? [`  (${a.label})`] : []),
-    `  ${a.command}`,
-    ...(a.returned !== undefined ? [`    returned on the guide's node: ${a.returned}`] : []),
+    ...(a.label !== undefined ? fill(oneLine(`(${a.label})`), width, '  ') : []),
+    ...visible(a.command)
+      .split('\n')
+      .map((l) => `  ${l}`),
+    ...(a.returned !== undefined
+      ? field("returned on the guide's node: ", visible(a.returned), width, '    ', '      ')
+      : []),
   ]);
   return [
-    `${c.id} - ${c.title} (${c.scored ? 'Scored' : 'Not Scored'})`,
-    `Section ${c.section}, role ${c.role}; the guide's result: ${c.guide.result}`,
-    ...block('Notes', c.guide.notes),
+    ...fill(
+      oneLine(`${c.id} - ${c.title} (${c.scored ? 'Scored' : 'Not Scored'})`),
+      width,
+      '',
+      '  ',
+    ),
+    ...fill(
+      oneLine(`Section ${c.section}, role ${c.role}; the guide's result: ${c.guide.result}`),
+      width,
+      '',
+      '  ',
+    ),
+    ...block('Notes', c.guide.notes, width),
     ...(audits.length > 0 ? ['', 'Audit:', ...audits] : []),
-    ...block("Returned value on the guide's node", c.guide.returned),
-    ...block('Expected', c.expected),
-    ...block('Mitigation', c.guide.mitigation),
-    ...block('Remediation', c.remediation),
-    ...block("How the guide's audit differs (erratum)", c.erratum),
+    ...block("Returned value on the guide's node", c.guide.returned, width),
+    ...block('Expected', c.expected, width),
+    ...block('Mitigation', c.guide.mitigation, width),
+    ...block('Remediation', c.remediation, width),
+    ...block("How the guide's audit differs (erratum)", c.erratum, width),
   ].join('\n');
 }
 
@@ -49,7 +62,7 @@ export function register(program: Command, done: (code: number) => void): void {
           `no control ${id} in profile ${profile.meta.name} (ids run ${profile.controls[0]?.id ?? ''} to ${profile.controls.at(-1)?.id ?? ''})`,
         );
       }
-      process.stdout.write(`${explainControl(c)}\n`);
+      process.stdout.write(`${explainControl(c, outputWidth(process.stdout, false))}\n`);
       done(0);
     });
 }

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { listScans } from '../store/history.js';
 import { withStore } from '../store/open.js';
 import type { ScanRecord } from '../store/store.js';
+import { oneLine } from '../text/visible.js';
 import { InputError } from './errors.js';
 
 interface HistoryOptions {
@@ -68,8 +69,9 @@ export function historyText(scans: readonly ScanRecord[]): string {
   const rows = scans.map((s) => [
     s.id,
     when(s.scannedAt),
-    target(s),
-    s.profile,
+    // Node and cluster names come from the scanned node or the user: shown escaped.
+    oneLine(target(s)),
+    oneLine(s.profile),
     String(s.counts.total),
     String(s.counts.pass),
     String(s.counts.fail),
@@ -118,8 +120,8 @@ export function register(program: Command, done: (code: number) => void): void {
           process.stdout.write(`${JSON.stringify(scans, null, 2)}\n`);
           // The JSON stays a list; a filter that matched nothing is said where a person reads.
           if (none !== undefined && (opts.node ?? opts.cluster) !== undefined)
-            process.stderr.write(`rkecis: ${none}\n`);
-        } else if (none !== undefined) process.stdout.write(`${none}\n`);
+            process.stderr.write(`rkecis: ${oneLine(none)}\n`);
+        } else if (none !== undefined) process.stdout.write(`${oneLine(none)}\n`);
         else process.stdout.write(historyText(scans));
       });
       done(0);
@@ -156,7 +158,7 @@ export function register(program: Command, done: (code: number) => void): void {
           ...(cluster !== undefined ? { cluster } : {}),
         });
         process.stdout.write(
-          `pruned ${removed} scan${removed === 1 ? '' : 's'} from ${store.display}, ${keep === 0 ? 'kept none (--all)' : `kept the newest ${keep} per node`}\n`,
+          `pruned ${removed} scan${removed === 1 ? '' : 's'} from ${oneLine(store.display)}, ${keep === 0 ? 'kept none (--all)' : `kept the newest ${keep} per node`}\n`,
         );
       });
       done(0);

@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
+import { shorten } from '../text/shorten.js';
+import { oneLine } from '../text/visible.js';
 import { EXIT, InputError } from './errors.js';
+import { say } from './say.js';
 
 type Registrar = { register(program: Command, done: (code: number) => void): void };
 
@@ -37,7 +40,13 @@ export async function main(argv: string[]): Promise<number> {
     .description('CIS Kubernetes Benchmark scanner for Rancher RKE nodes and clusters')
     .version(VERSION, '-V, --version')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      // Commander's own messages quote the arguments (`invalid choice 'x'`): escaped, shortened.
+      outputError: (s, write) => {
+        write(`${shorten(oneLine(s.trimEnd()))}\n`);
+      },
+    })
     .showHelpAfterError('(run rkecis --help for usage)');
   try {
     for (const c of await commandsFor(argv)) {
@@ -45,6 +54,7 @@ export async function main(argv: string[]): Promise<number> {
         code = n;
       });
     }
+    pointToOwnHelp(program.commands, 'rkecis');
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (e) {
@@ -53,23 +63,22 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : EXIT.badInput;
     }
     if (e instanceof InputError) {
-      process.stderr.write(`rkecis: ${oneLine(e.message)}\n`);
+      say(e.message);
       return EXIT.badInput;
     }
     const err = e as Error;
-    process.stderr.write(`rkecis: unexpected error: ${oneLine(err.message)}\n`);
+    say(`unexpected error: ${err.message}`);
     if (process.env.RKECIS_DEBUG === '1' && err.stack !== undefined)
       process.stderr.write(`${err.stack}\n`);
     return EXIT.badInput;
   }
 }
 
-/**
- * A message as one line of plain text: control characters that a file name or an input may carry
- * (newlines, escape sequences a terminal would obey, NUL) are shown escaped, as \n, \t or \u001b.
- */
-export const oneLine = (message: string): string =>
-  // eslint-disable-next-line no-control-regex
-  message.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) =>
-    c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+/** A usage error names the help of the command it is in: `rkecis history prune --help`. */
+function pointToOwnHelp(commands: readonly Command[], parent: string): void {
+  for (const c of commands) {
+    const path = `${parent} ${c.name()}`;
+    c.showHelpAfterError(`(run ${path} --help for usage)`);
+    pointToOwnHelp(c.commands, path);
+  }
+}

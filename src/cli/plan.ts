@@ -15,9 +15,10 @@ import { planCluster, type PlannedNode } from '../rke/plan.js';
 import { VERSION } from '../version.js';
 import { applyWaivers } from '../waivers/apply.js';
 import { loadWaivers, type LoadedWaivers } from '../waivers/load.js';
+import { oneLine } from '../text/visible.js';
 import { EXIT, InputError } from './errors.js';
 import { writeOutputs, type Output } from './output.js';
-import { parseExtraOutputs, runDate, wantColour } from './report-output.js';
+import { parseExtraOutputs, runDate, textWidth, wantColour } from './report-output.js';
 
 export interface PlanOptions {
   profile: string;
@@ -66,15 +67,20 @@ function nodeSummary(
   r: NodeReport,
 ): string {
   const s = r.summary;
-  return [
-    '',
-    `Plan of ${file}: RKE ${RKE_VERSION} defaults for kubernetes_version ${cluster.kubernetesVersion}, then services.*.extra_args; profile ${profile.meta.name}.`,
-    'Container-flag controls are judged on the planned args; file, file-content and Kubernetes-object controls are manual: each says what the deployment must also do.',
-    `  ${r.node.name}  ${r.node.roles.join(',')}  pass ${s.pass}  fail ${s.fail}  manual ${s.manual}  n/a ${s['not-applicable']}  error ${s.error}`,
-    judgedAndFailing(r)
-      ? 'Result: the planned node fails scored controls (exit 1).'
-      : 'Result: no scored control fails on the planned args (exit 0).',
-  ].join('\n');
+  return (
+    [
+      '',
+      `Plan of ${file}: RKE ${RKE_VERSION} defaults for kubernetes_version ${cluster.kubernetesVersion}, then services.*.extra_args; profile ${profile.meta.name}.`,
+      'Container-flag controls are judged on the planned args; file, file-content and Kubernetes-object controls are manual: each says what the deployment must also do.',
+      `  ${r.node.name}  ${r.node.roles.join(',')}  pass ${s.pass}  fail ${s.fail}  manual ${s.manual}  n/a ${s['not-applicable']}  error ${s.error}`,
+      judgedAndFailing(r)
+        ? 'Result: the planned node fails scored controls (exit 1).'
+        : 'Result: no scored control fails on the planned args (exit 0).',
+    ]
+      // Node names and the file name come from the user's cluster.yml: shown escaped.
+      .map(oneLine)
+      .join('\n')
+  );
 }
 
 /**
@@ -126,16 +132,18 @@ export async function runPlan(file: string, opts: PlanOptions): Promise<number> 
   );
   const verbose = opts.verbose === true;
   const paint = wantColour(process.stdout, opts.output) ? colours : plain;
+  const width = textWidth(process.stdout, opts.output);
   const all = [
-    { format: opts.format, path: opts.output, paint },
-    ...extra.map((o) => ({ ...o, paint: plain })),
+    { format: opts.format, path: opts.output, paint, width },
+    // Files are laid out for the default width, not this terminal's.
+    ...extra.map((o) => ({ ...o, paint: plain, width: undefined })),
   ];
   let outputs: Output[];
   let failing: boolean;
   const node = reports.length === 1 && opts.node !== undefined ? reports[0] : undefined;
   if (node !== undefined) {
     outputs = all.map((o) => {
-      const out = formatters[o.format](node, { paint: o.paint, verbose });
+      const out = formatters[o.format](node, { paint: o.paint, verbose, width: o.width });
       return {
         path: o.path,
         content:
@@ -149,7 +157,7 @@ export async function runPlan(file: string, opts: PlanOptions): Promise<number> 
     const report = clusterPlan(file, planned.cluster, profile, planned.nodes, reports);
     outputs = all.map((o) => ({
       path: o.path,
-      content: formatters[o.format](report, { paint: o.paint, verbose }),
+      content: formatters[o.format](report, { paint: o.paint, verbose, width: o.width }),
     }));
     failing = clusterNotCompliant(report);
   }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { listProfiles, openProfile } from '../profiles/open.js';
+import { oneLine } from '../text/visible.js';
 
 export function register(program: Command, done: (code: number) => void): void {
   program
@@ -11,7 +12,7 @@ export function register(program: Command, done: (code: number) => void): void {
         const p = await openProfile(name);
         const m = p.meta;
         lines.push(
-          `${name}\t${m.benchmark.name} ${m.benchmark.version}, Kubernetes ${m.kubernetes}, ${p.controls.length} controls: ${m.title}`,
+          `${oneLine(name)}\t${oneLine(`${m.benchmark.name} ${m.benchmark.version}, Kubernetes ${m.kubernetes}, ${p.controls.length} controls: ${m.title}`)}`,
         );
       }
       process.stdout.write(`${lines.join('\n')}\n`);

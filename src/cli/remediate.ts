@@ -12,9 +12,12 @@ import type { ClusterReport, NodeReport } from '../report/types.js';
 import { loadClusterYml } from '../rke/cluster-yml.js';
 import { buildRemediation, type Remediation } from '../rke/remediate/index.js';
 import { VERSION } from '../version.js';
+import { systemReason } from '../text/system-error.js';
+import { oneLine } from '../text/visible.js';
 import { EXIT, InputError } from './errors.js';
 import { readInputText } from './input-file.js';
 import { writeFiles, type PendingFile } from './write-files.js';
+import { closestIssue, PLAIN } from '../text/schema-issues.js';
 
 export interface RemediateOptions {
   clusterYml?: string;
@@ -101,9 +104,10 @@ export function readRemediateInput(file: string): { reports?: NodeReport[]; evid
   const list: unknown[] = Array.isArray(data) ? data : Array.isArray(nested) ? nested : [data];
   if (list.length === 0) throw new InputError(`${file}: an empty list of reports`);
   const reports = list.map((item, i) => {
-    const parsed = reportSchema.safeParse(item);
+    const parsed = reportSchema.safeParse(item, PLAIN);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
+      const first = parsed.error.issues[0];
+      const issue = first !== undefined ? closestIssue(first) : undefined;
       const at = [...(list.length > 1 || Array.isArray(data) ? [i] : []), ...(issue?.path ?? [])]
         .map(String)
         .join('.');
@@ -141,7 +145,8 @@ function summary(r: Remediation, written: string[], clusterOut: string | undefin
   if (manual.length > 0) lines.push(`  no automatic fix (mitigation in README.md): ${ids(manual)}`);
   if (written.length > 0) lines.push(`  wrote (mode 0600): ${written.join(', ')}`);
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
-  return `${lines.join('\n')}\n`;
+  // Paths and warnings quote the user's file and node names: escaped for the terminal.
+  return `${lines.map(oneLine).join('\n')}\n`;
 }
 
 export async function runRemediate(input: string, opts: RemediateOptions): Promise<number> {
@@ -201,7 +206,7 @@ export async function runRemediate(input: string, opts: RemediateOptions): Promi
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (e) {
-    throw new InputError(`cannot create ${shown}: ${(e as Error).message}`);
+    throw new InputError(`cannot create ${shown}: ${systemReason(e)}`);
   }
   // Mode 0600 exactly, whatever the umask; the cluster.yml keeps its own mode.
   const files: PendingFile[] = r.files.map((f) => ({

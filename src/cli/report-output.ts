@@ -5,6 +5,7 @@ import { DEFAULT_PROFILE, openProfile } from '../profiles/open.js';
 import { colours, plain } from '../report/formatters/colors.js';
 import { FORMAT_NAMES, loadFormatter, type FormatName } from '../report/formatters/names.js';
 import { notCompliant } from '../report/summary.js';
+import { outputWidth } from '../report/formatters/wrap.js';
 import type { NodeReport } from '../report/types.js';
 import { VERSION } from '../version.js';
 import { EXIT, InputError } from './errors.js';
@@ -112,6 +113,10 @@ export function wantColour(stream: NodeJS.WriteStream, file: string | undefined)
   );
 }
 
+/** Text fills the terminal's width when printed to one, else 100 columns (files, pipes). */
+export const textWidth = (stream: NodeJS.WriteStream, file: string | undefined): number =>
+  outputWidth(stream, file !== undefined && file !== '-');
+
 /**
  * Evaluates, writes the report in every requested format, saves it when asked, and returns the
  * exit code. Everything is checked and rendered before anything is written: a bad waivers file,
@@ -141,7 +146,8 @@ export async function evaluateAndReport(evidence: Evidence, opts: ReportOptions)
   }
   const paint = wantColour(process.stdout, opts.output) ? colours : plain;
   const verbose = opts.verbose === true;
-  const main = (await loadFormatter(opts.format))(report, { paint, verbose });
+  const width = textWidth(process.stdout, opts.output);
+  const main = (await loadFormatter(opts.format))(report, { paint, verbose, width });
   const outputs: Output[] = [{ path: opts.output, content: main }];
   for (const o of extra) {
     const format = await loadFormatter(o.format);

@@ -8,9 +8,11 @@ import { notCompliant } from '../report/summary.js';
 import { loadScan, type LoadedScan } from '../store/history.js';
 import { withStore } from '../store/open.js';
 import { loadTrend } from '../store/trend.js';
+import { oneLine } from '../text/visible.js';
 import { EXIT, InputError } from './errors.js';
 import { emit } from './output.js';
-import { wantColour } from './report-output.js';
+import { say } from './say.js';
+import { textWidth, wantColour } from './report-output.js';
 
 interface ShowOptions {
   store?: string;
@@ -35,7 +37,7 @@ export function recheck(scan: LoadedScan, profileName: string): string[] {
   }
   const now = evaluate(profile, scan.evidence);
   return diffControls(scan.report, now).map(
-    (c) => `  ${c.id} ${c.title}: stored ${c.from}, from the evidence now ${c.to}`,
+    (c) => `${c.id} ${c.title}: stored ${c.from}, from the evidence now ${c.to}`,
   );
 }
 
@@ -89,6 +91,7 @@ export function register(program: Command, done: (code: number) => void): void {
         formatters[opts.format](scan.report, {
           paint,
           verbose: opts.verbose === true,
+          width: textWidth(process.stdout, opts.output),
           ...(trend !== undefined ? { trend } : {}),
         }),
         opts.output,
@@ -100,13 +103,14 @@ export function register(program: Command, done: (code: number) => void): void {
         code = EXIT.compliant;
         const diffs = recheck(scan, opts.profile ?? scan.record.profile);
         if (diffs.length === 0) {
-          process.stderr.write(
-            `rkecis: recheck: all ${scan.report.results.length} verdicts of scan ${scan.record.id} follow from its stored evidence\n`,
+          say(
+            `recheck: all ${scan.report.results.length} verdicts of scan ${scan.record.id} follow from its stored evidence`,
           );
         } else {
-          process.stderr.write(
-            `rkecis: recheck: ${diffs.length} verdict${diffs.length === 1 ? '' : 's'} of scan ${scan.record.id} differ from its stored evidence evaluated now:\n${diffs.join('\n')}\n`,
+          say(
+            `recheck: ${diffs.length} verdict${diffs.length === 1 ? '' : 's'} of scan ${scan.record.id} differ from its stored evidence evaluated now:`,
           );
+          for (const d of diffs) process.stderr.write(`  ${oneLine(d)}\n`);
           code = EXIT.notCompliant;
         }
       }

@@ -1,4 +1,5 @@
 import { piecesOf, type Rendered } from '../report/formatters/rendered.js';
+import { systemReason } from '../text/system-error.js';
 import { InputError } from './errors.js';
 
 /** Characters gathered before one write(2): pieces may be a line each. */
@@ -9,14 +10,12 @@ const READER_GONE = new Set(['EPIPE', 'ERR_STREAM_DESTROYED']);
 export const readerGone = (e: unknown): boolean =>
   READER_GONE.has((e as NodeJS.ErrnoException | undefined)?.code ?? '');
 
-/** A write that failed: exit 2, naming the file and the system's reason (ENOSPC, EACCES...). */
+/**
+ * A write that failed: exit 2, naming the user's file (never the temporary file beside it) and
+ * the reason in words (no space left on the device, permission denied...).
+ */
 export function cannotWrite(what: string, e: unknown): InputError {
-  const err = e as NodeJS.ErrnoException;
-  // A system call's error reads "ENOSPC: no space left on device, write": said once, in words.
-  const said = err.code !== undefined ? /^([A-Z0-9_]+): ([^,]+)/.exec(err.message) : null;
-  if (said !== null && said[1] === err.code && said[2] !== undefined)
-    return new InputError(`cannot write ${what}: ${said[2]} (${err.code})`);
-  return new InputError(`cannot write ${what}: ${err.code ?? ''} ${err.message}`.trim());
+  return new InputError(`cannot write ${what}: ${systemReason(e, 'its folder does not exist')}`);
 }
 
 /**

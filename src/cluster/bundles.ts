@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { InputError } from '../cli/errors.js';
 import { readEvidence } from '../evidence/read.js';
 import type { Evidence } from '../evidence/schema.js';
+import { systemReason } from '../text/system-error.js';
 
 export type BundleRead = { file: string; evidence: Evidence } | { file: string; problem: string };
 
@@ -14,10 +15,7 @@ export function bundleFiles(dir: string): string[] {
     names = readdirSync(dir);
   } catch (e) {
     if (e instanceof InputError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(
-      `--bundles ${dir}: ${code === 'ENOENT' ? 'no such folder' : (e as Error).message}`,
-    );
+    throw new InputError(`--bundles ${dir}: ${systemReason(e, 'no such folder')}`);
   }
   const files = names
     .filter((n) => n.endsWith('.json') && !n.startsWith('.'))

@@ -6,10 +6,13 @@ import { MiB, readInputText, UnreadableFile } from '../cli/input-file.js';
 import {
   parseExtraOutputs,
   runDate,
+  textWidth,
   wantColour,
   type ReportOptions,
 } from '../cli/report-output.js';
 import { writeOutputs, type Output } from '../cli/output.js';
+import { say } from '../cli/say.js';
+import { deadlineMs } from '../cli/seconds.js';
 import { bundleRoles, declaredRoles } from '../collect/collect.js';
 import {
   collectKubernetes,
@@ -52,16 +55,6 @@ export interface ClusterCliOptions extends ReportOptions {
   kubeconfig?: string;
   clusterName?: string;
   allowPartial?: boolean;
-}
-
-function seconds(flag: string, text: string, max: number): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0 || n > max) {
-    throw new InputError(
-      `${flag} ${JSON.stringify(text)}: expected a number of seconds between 0 and ${max}`,
-    );
-  }
-  return n * 1000;
 }
 
 function count(flag: string, text: string): number {
@@ -165,7 +158,7 @@ function addNode(run: Run, evidence: Evidence, source: string): NodeReport {
 }
 
 function progress(done: number, total: number, text: string): void {
-  if (process.stderr.isTTY) process.stderr.write(`rkecis: [${done}/${total}] ${text}\n`);
+  if (process.stderr.isTTY) say(`[${done}/${total}] ${text}`);
 }
 
 /** Runs `rkecis cluster` and returns its exit code (README: Whole clusters). */
@@ -180,8 +173,8 @@ export async function runCluster(opts: ClusterCliOptions): Promise<number> {
   const extra = parseExtraOutputs(opts.out ?? [], opts.output);
   const profile = await openProfile(opts.profile);
   const waivers = opts.waivers !== undefined ? loadWaivers(opts.waivers, profile) : undefined;
-  const timeoutMs = seconds('--timeout', opts.timeout, 3600);
-  const nodeTimeoutMs = seconds('--node-timeout', opts.nodeTimeout, 86_400);
+  const timeoutMs = deadlineMs('--timeout', opts.timeout, 3600);
+  const nodeTimeoutMs = deadlineMs('--node-timeout', opts.nodeTimeout, 86_400);
   const concurrency = count('--concurrency', opts.concurrency);
   const cluster =
     opts.config !== undefined ? loadClusterYml(opts.config, { versionDefaults: false }) : undefined;
@@ -354,12 +347,12 @@ export async function runCluster(opts: ClusterCliOptions): Promise<number> {
 
   const cov = report.coverage;
   if (!cov.complete) {
-    process.stderr.write(
-      `rkecis: ${cov.notScanned.length} of ${cov.expected} nodes not scanned: ${nameList(
+    say(
+      `${cov.notScanned.length} of ${cov.expected} nodes not scanned: ${nameList(
         cov.notScanned.map((n) => n.name),
         cov.notScanned.length,
         10,
-      )}; the report is partial${opts.allowPartial === true ? ' (--allow-partial)' : ' (exit 1; --allow-partial judges the nodes reached)'}\n`,
+      )}; the report is partial${opts.allowPartial === true ? ' (--allow-partial)' : ' (exit 1; --allow-partial judges the nodes reached)'}`,
     );
   }
   if (!cov.complete && opts.allowPartial !== true) return EXIT.notCompliant;
@@ -373,11 +366,12 @@ async function writeReport(
 ): Promise<void> {
   const paint = wantColour(process.stdout, opts.output) ? colours : plain;
   const verbose = opts.verbose === true;
+  const width = textWidth(process.stdout, opts.output);
   // Cluster formatters are generators: each output is rendered as it is written, never whole.
   const outputs: Output[] = [
     {
       path: opts.output,
-      content: (await loadClusterFormatter(opts.format))(report, { paint, verbose }),
+      content: (await loadClusterFormatter(opts.format))(report, { paint, verbose, width }),
     },
   ];
   for (const o of extra) {

@@ -7,6 +7,7 @@ import { MAX_EVIDENCE_BYTES, parseEvidence } from '../evidence/read.js';
 import type { Profile } from '../profiles/schema.js';
 import { STATUSES, type NodeReport } from '../report/types.js';
 import type { DiffSide } from './types.js';
+import { closestIssue, issuePath, PLAIN } from '../text/schema-issues.js';
 
 /** The part of a JSON report (rkecis --format json) a diff reads; the rest passes through. */
 const reportSchema = z.looseObject({
@@ -51,11 +52,13 @@ export function readDiffFile(file: string): FileContent {
   ) {
     return { kind: 'evidence', evidence: parseEvidence(data, file) };
   }
-  const parsed = reportSchema.safeParse(data);
+  const parsed = reportSchema.safeParse(data, PLAIN);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+    const first = parsed.error.issues[0];
+    const issue = first !== undefined ? closestIssue(first) : undefined;
+    const at = issue !== undefined ? issuePath(issue) : '';
     throw new InputError(
-      `${file}: neither an evidence bundle nor a JSON report (at ${issue?.path.join('.') || '(top level)'}: ${issue?.message ?? 'invalid'})`,
+      `${file}: neither an evidence bundle nor a JSON report (at ${at === '' ? 'top level' : at}: ${issue?.message ?? 'invalid'})`,
     );
   }
   return { kind: 'report', report: parsed.data as unknown as NodeReport };

@@ -1,6 +1,7 @@
 import { InputError } from '../cli/errors.js';
 import { readInputFile } from '../cli/input-file.js';
 import { EVIDENCE_API_VERSION, evidenceSchema, type Evidence } from './schema.js';
+import { closestIssue, issuePath, PLAIN } from '../text/schema-issues.js';
 
 /** Bundles are small (tens of KB); anything this large is not one of ours. */
 export const MAX_EVIDENCE_BYTES = 64 * 1024 * 1024;
@@ -42,14 +43,12 @@ export function parseEvidence(data: unknown, source: string): Evidence {
       `${source}: nested deeper than ${MAX_EVIDENCE_DEPTH} levels; not an evidence bundle`,
     );
   }
-  const parsed = evidenceSchema.safeParse(data);
+  const parsed = evidenceSchema.safeParse(data, PLAIN);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = issue?.path.map(String).join('.') ?? '';
-    const msg =
-      issue?.code === 'unrecognized_keys'
-        ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}`
-        : (issue?.message ?? 'invalid');
+    const first = parsed.error.issues[0];
+    const issue = first !== undefined ? closestIssue(first) : undefined;
+    const path = issue !== undefined ? issuePath(issue) : '';
+    const msg = issue?.message ?? 'invalid';
     throw new InputError(
       `${source}: invalid evidence at ${path === '' ? '(top level)' : path}: ${msg}`,
     );

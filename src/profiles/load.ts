@@ -20,6 +20,7 @@ export {
   openProfile,
   profileDir,
 } from './open.js';
+import { closestIssue, describeIssue, PLAIN } from '../text/schema-issues.js';
 
 const display = (file: string): string => {
   const rel = relative(process.cwd(), file);
@@ -42,30 +43,6 @@ function locate(doc: Document, lc: LineCounter, issue: z.core.$ZodIssue): string
     return `${line}:${col}`;
   }
   return '1:1';
-}
-
-/**
- * The issue to report for a union none of whose branches matched (a flag check's item is a test
- * or a group of tests): the branch that came closest, the one with the fewest issues, so that a
- * misspelled operator in a test reads "unknown operator", not "invalid input". Its path is made
- * whole again (a branch's issues are relative to the union).
- */
-function closest(issue: z.core.$ZodIssue): z.core.$ZodIssue {
-  // A union with a message of its own (cluster.yml's extra_args values) says it best itself.
-  if (issue.code !== 'invalid_union' || issue.message !== 'Invalid input') return issue;
-  let best = issue.errors[0] ?? [];
-  for (const branch of issue.errors) if (branch.length < best.length) best = branch;
-  const first = best[0];
-  if (first === undefined) return issue;
-  return closest({ ...first, path: [...issue.path, ...first.path] });
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const at = issue.path.length > 0 ? ` (at ${issue.path.join('.')})` : '';
-  if (issue.code === 'unrecognized_keys') {
-    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}${at}`;
-  }
-  return `${issue.message}${at}`;
 }
 
 /** Profile sections and waivers files are tens of KB; anything this large is not one. */
@@ -103,11 +80,11 @@ export function loadYamlFile<S extends z.ZodType>(
   } catch (e) {
     throw new InputError(`${display(file)}: ${(e as Error).message}`);
   }
-  const parsed = schema.safeParse(data);
+  const parsed = schema.safeParse(data, PLAIN);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     if (first === undefined) throw new InputError(`${display(file)}: invalid`);
-    const issue = closest(first);
+    const issue = closestIssue(first);
     throw new InputError(`${display(file)}:${locate(doc, lc, issue)}: ${describeIssue(issue)}`);
   }
   const at = (path: (string | number)[]): string =>

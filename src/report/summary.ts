@@ -71,3 +71,34 @@ export const notCompliant = (
   results.some(
     (r) => r.scored && (r.status === 'fail' || r.status === 'error') && r.waiver === undefined,
   );
+
+/** The results that make a report not compliant: scored, failed or in error, with no waiver. */
+export const blocking = <R extends Pick<Result, 'status' | 'scored' | 'waiver'>>(
+  results: readonly R[],
+): R[] =>
+  results.filter(
+    (r) => r.scored && (r.status === 'fail' || r.status === 'error') && r.waiver === undefined,
+  );
+
+/**
+ * The scored pass rate with its arithmetic, so that "72/96 pass" beside "90.0%" adds up:
+ * "90.0% = 72 pass / (72 pass + 5 fail + 3 error)". `judged` lists the counts the denominator
+ * adds up (a cluster's count mixed controls too); not applicable and manual are not among them.
+ */
+export function passRateText(
+  rate: number | null,
+  pass: number,
+  judged: readonly (readonly [string, number])[],
+): string {
+  const sum = judged.map(([label, n]) => `${n} ${label}`).join(' + ');
+  if (rate === null) return `n/a: no scored control was judged (${sum})`;
+  return `${(rate * 100).toFixed(1)}% = ${pass} pass / (${sum})`;
+}
+
+/** A node report's scored pass rate, with its arithmetic (passRateText). */
+export const nodePassRateText = (s: Summary): string =>
+  passRateText(s.scoredPassRate, s.scored.pass, [
+    ['pass', s.scored.pass],
+    ['fail', s.scored.fail],
+    ['error', s.scored.error],
+  ]);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { say } from '../cli/say.js';
 import type { Evidence } from '../evidence/schema.js';
 import type { NodeReport } from '../report/types.js';
 
@@ -63,9 +64,7 @@ export async function withSaving(
         evidence,
         ...(cluster !== undefined ? { cluster } : {}),
       });
-      process.stderr.write(
-        `rkecis: saved scan ${rec.id} (node ${rec.node ?? ''}) to ${store.display}\n`,
-      );
+      say(`saved scan ${rec.id} (node ${rec.node ?? ''}) to ${store.display}`);
     }
   } finally {
     await store.close();

@@ -159,7 +159,7 @@ describe('writeStdout', () => {
     });
     broken.on('error', () => undefined);
     await expect(writeStdout(pieces(400), broken)).rejects.toThrow(
-      /cannot write to standard output: EIO write EIO/,
+      /^cannot write to standard output: input\/output error$/,
     );
     await expect(writeStdout('more', broken)).resolves.toBeUndefined();
   });

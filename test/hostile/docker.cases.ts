@@ -256,7 +256,7 @@ export const DOCKER_CASES: DockerCase[] = [
   {
     name: 'a Docker host with a newline and an escape sequence',
     engine: { url: 'unix:///tmp/x\n\u001b[2J.sock' },
-    expect: bad(/unix:\/\/\/tmp\/x\\n\\u001b\[2J\.sock: no such socket/),
+    expect: bad(/unix:\/\/\/tmp\/x\\n\\x1b\[2J\.sock: no such socket/),
   },
 
   // --- Docker answers, one container's inspect does not: error on its controls, the scan goes on ---

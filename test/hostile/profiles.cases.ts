@@ -464,6 +464,6 @@ export const WAIVERS_CASES: WaiversCase[] = [
   {
     name: 'a file name with a newline and an escape sequence',
     file: (d) => `${d}/no\n\u001b[31msuch.yaml`,
-    expect: bad(/no\\n\\u001b\[31msuch\.yaml: no such file/),
+    expect: bad(/no\\n\\x1b\[31msuch\.yaml: no such file/),
   },
 ];

@@ -118,7 +118,9 @@ describe('rkecis evaluate with several outputs and waivers', () => {
       ),
     );
     expect(await main(['evaluate', HARDENED, '--waivers', waivers])).toBe(1);
-    expect(out).toContain('[FAIL]   2.1.9');
+    // The status column is as wide as the widest tag, `[FAIL (waived)]`.
+    expect(out).toContain('[FAIL]          2.1.9');
+    expect(out).toMatch(/result: Not compliant: unwaived scored failure or error: 2\.1\.9\n/);
     expect(out).toMatch(
       /expired, not applied:\n {4}2\.1\.9 \(.*w\.yaml:\d+:5\)\n {6}expired after 2001-01-01/,
     );

@@ -1,8 +1,8 @@
 import type { ScanDiff } from '../types.js';
 import { markdown } from './markdown.js';
-import { text } from './text.js';
+import { text, type DiffTextOptions } from './text.js';
 
-export type DiffFormatter = (diff: ScanDiff) => string;
+export type DiffFormatter = (diff: ScanDiff, options?: DiffTextOptions) => string;
 
 const json: DiffFormatter = (d) => `${JSON.stringify(d, null, 2)}\n`;
 

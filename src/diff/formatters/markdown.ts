@@ -1,9 +1,6 @@
+import { mdCell as cell, mdCodeSpan as code } from '../../report/formatters/markdown-escape.js';
 import type { ScanDiff } from '../types.js';
 import { countsText, evidenceText, plural, sideText, statusText, subjectText } from './lines.js';
-
-/** A table cell: pipes escaped, line breaks as <br>. */
-const cell = (s: string): string =>
-  s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 
 const KIND: Record<ScanDiff['controls'][number]['kind'], string> = {
   'new-failure': '**new failure**',
@@ -17,11 +14,9 @@ export function markdown(d: ScanDiff): string {
   const s = d.summary;
   const out = ['## rkecis diff', '', `- a: ${cell(sideText(d.a))}`, `- b: ${cell(sideText(d.b))}`];
   for (const p of d.pairs)
-    if (p.a !== p.b) out.push(`- node \`${p.a}\` (a) compared with node \`${p.b}\` (b)`);
-  if (d.nodesAdded.length > 0)
-    out.push(`- nodes added: ${d.nodesAdded.map((n) => `\`${n}\``).join(', ')}`);
-  if (d.nodesGone.length > 0)
-    out.push(`- nodes gone: ${d.nodesGone.map((n) => `\`${n}\``).join(', ')}`);
+    if (p.a !== p.b) out.push(`- node ${code(p.a)} (a) compared with node ${code(p.b)} (b)`);
+  if (d.nodesAdded.length > 0) out.push(`- nodes added: ${d.nodesAdded.map(code).join(', ')}`);
+  if (d.nodesGone.length > 0) out.push(`- nodes gone: ${d.nodesGone.map(code).join(', ')}`);
   out.push('', `### Controls: ${countsText(s)}`, '');
   if (d.controls.length > 0) {
     out.push(
@@ -30,7 +25,7 @@ export function markdown(d: ScanDiff): string {
     );
     for (const c of d.controls) {
       out.push(
-        `| ${KIND[c.kind]} | ${cell(c.node)} | ${c.id} | ${cell(c.title)} | ${c.scored ? 'yes' : 'no'} | ${statusText(c.from)} | ${statusText(c.to)} |`,
+        `| ${KIND[c.kind]} | ${cell(c.node)} | ${cell(c.id)} | ${cell(c.title)} | ${c.scored ? 'yes' : 'no'} | ${statusText(c.from)} | ${statusText(c.to)} |`,
       );
     }
   } else {

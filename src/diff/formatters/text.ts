@@ -1,3 +1,5 @@
+import { oneLine, visible } from '../../text/visible.js';
+import { DEFAULT_WIDTH, field, fill } from '../../report/formatters/wrap.js';
 import type { ScanDiff } from '../types.js';
 import {
   KIND_LABEL,
@@ -10,32 +12,54 @@ import {
   subjectText,
 } from './lines.js';
 
-/** The terminal diff: what changed between scan a and scan b, new failures first. */
-export function text(d: ScanDiff): string {
-  const out = [`a: ${sideText(d.a)}`, `b: ${sideText(d.b)}`];
+export interface DiffTextOptions {
+  /** Columns to fill lines to (the CLI gives the terminal's). @default 100 */
+  width?: number;
+}
+
+/**
+ * The terminal diff: what changed between scan a and scan b, new failures first. Node names,
+ * labels and evidence come from outside: shown escaped (src/text/visible.ts).
+ */
+export function text(d: ScanDiff, options: DiffTextOptions = {}): string {
+  const width = options.width ?? DEFAULT_WIDTH;
+  const line = (t: string, first = '', rest = `${first}  `): string[] =>
+    fill(oneLine(t), width, first, rest);
+  const out = [
+    ...line(`a: ${sideText(d.a)}`, '', '   '),
+    ...line(`b: ${sideText(d.b)}`, '', '   '),
+  ];
   for (const p of d.pairs) {
-    if (p.a !== p.b) out.push(`Comparing node ${p.a} (a) with node ${p.b} (b)`);
+    if (p.a !== p.b) out.push(...line(`Comparing node ${p.a} (a) with node ${p.b} (b)`));
   }
-  if (d.nodesAdded.length > 0) out.push(`Nodes added: ${d.nodesAdded.join(', ')}`);
-  if (d.nodesGone.length > 0) out.push(`Nodes gone: ${d.nodesGone.join(', ')}`);
+  if (d.nodesAdded.length > 0) out.push(...line(`Nodes added: ${d.nodesAdded.join(', ')}`));
+  if (d.nodesGone.length > 0) out.push(...line(`Nodes gone: ${d.nodesGone.join(', ')}`));
   const many = multiNode(d);
   const s = d.summary;
   out.push('', `Controls: ${countsText(s)}`);
+  const pad = ' '.repeat(14);
   for (const c of d.controls) {
     out.push(
-      `  ${KIND_LABEL[c.kind].padEnd(11)} ${many ? `[${c.node}] ` : ''}${c.id} ${c.title} (${c.scored ? 'Scored' : 'Not Scored'}): ${statusText(c.from)} -> ${statusText(c.to)}`,
+      ...line(
+        `${many ? `[${c.node}] ` : ''}${c.id} ${c.title} (${c.scored ? 'Scored' : 'Not Scored'}): ${statusText(c.from)} -> ${statusText(c.to)}`,
+        `  ${KIND_LABEL[c.kind].padEnd(11)} `,
+        pad,
+      ),
     );
     if (c.kind === 'new-failure' && c.actualTo !== undefined)
-      out.push(`              actual: ${c.actualTo}`);
+      out.push(...field('actual: ', visible(c.actualTo), width, pad));
   }
   const unCompared = d.pairs.filter((p) => !p.evidenceCompared);
   out.push('', `Evidence: ${plural(s.evidenceChanges, 'change')}`);
   for (const c of d.evidence) {
-    out.push(`  ${many ? `[${c.node}] ` : ''}${subjectText(c)}: ${evidenceText(c)}`);
+    out.push(...line(`${many ? `[${c.node}] ` : ''}${subjectText(c)}: ${evidenceText(c)}`, '  '));
   }
   if (unCompared.length > 0) {
     out.push(
-      `  (not compared for ${unCompared.map((p) => p.b).join(', ')}: a side is a report without its evidence)`,
+      ...line(
+        `(not compared for ${unCompared.map((p) => p.b).join(', ')}: a side is a report without its evidence)`,
+        '  ',
+      ),
     );
   }
   return `${out.join('\n')}\n`;

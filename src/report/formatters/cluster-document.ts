@@ -1,4 +1,5 @@
 import { clusterVerdict } from '../cluster-summary.js';
+import { passRateText } from '../summary.js';
 import type {
   ClusterFinding,
   ClusterNodeInfo,
@@ -54,6 +55,15 @@ const RKECIS_PLAN_METHOD = [
 export const returnedValueOf = (f: ClusterFinding): string =>
   f.actual === '' ? '(nothing)' : visible(f.actual);
 
+/** The cluster's scored pass rate with its arithmetic: a mixed control is judged, not passing. */
+export const clusterPassRateText = (s: ClusterReport['summary']): string =>
+  passRateText(s.scoredPassRate, s.scored.pass, [
+    ['pass', s.scored.pass],
+    ['fail', s.scored.fail],
+    ['mixed', s.scored.mixed],
+    ['error', s.scored.error],
+  ]);
+
 /** "a, b and 3 more", listing up to NODES_SHOWN names. */
 export function findingNodeList(f: ClusterFinding): string {
   const list = f.nodes ?? [];
@@ -80,8 +90,7 @@ export function clusterDocument(report: ClusterReport): ClusterDocument {
   if (cluster.clusterEvidence !== undefined)
     header.push(['Cluster-scoped evidence', cluster.clusterEvidence]);
   if (report.waivers !== undefined) header.push(['Waivers file', report.waivers.file]);
-  const rate =
-    summary.scoredPassRate === null ? 'n/a' : `${(summary.scoredPassRate * 100).toFixed(1)}%`;
+  const rate = clusterPassRateText(summary);
   const results = sortedResults(report.results);
   return {
     title: `CIS Benchmark Self-Assessment: cluster ${cluster.name}`,

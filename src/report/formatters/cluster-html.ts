@@ -6,6 +6,7 @@ import {
   returnedValueOf,
   type ClusterDocument,
 } from './cluster-document.js';
+import { differenceSection } from './cluster-grid.js';
 import { CLUSTER_RESULT_LABEL } from './cluster-labels.js';
 import { CSS, SCRIPT, STATUS_COLOUR } from './html-assets.js';
 import { html as esc } from './html-escape.js';
@@ -30,6 +31,15 @@ const STYLE = `${CSS}
 .s-mixed { background: #bc4c00; border-color: #bc4c00; }
 .control.st-mixed { border-left-color: #bc4c00; }
 table.outcomes td.nodes { max-width: 24rem; overflow-wrap: anywhere; }
+table.grid { font-size: .85rem; }
+table.grid th.node { font-weight: normal; max-width: 18rem; overflow-wrap: anywhere; }
+table.grid th a { color: inherit; }
+.cell { text-align: center; color: #fff; font-weight: 700; min-width: 1.6em; padding: .1rem .35rem; }
+.cell.none { background: #fff; color: #59636e; }
+.legend .key { white-space: nowrap; margin-right: .8rem; }
+.legend .cell { display: inline-block; border: 1px solid #d0d7de; border-radius: 2px; }
+.sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+@media print { .cell { -webkit-print-color-adjust: exact; print-color-adjust: exact; } table.grid { break-inside: auto; } }
 .notscanned { color: #cf222e; font-weight: 600; }
 `;
 
@@ -150,6 +160,7 @@ function* htmlLines(report: ClusterReport): Generator<Rendered, void, undefined>
   yield* documentStart(doc, report.rkecisVersion, STYLE);
   yield summary(doc);
   yield coverage(doc);
+  yield differenceSection(report, esc);
   yield `<section id="methodology"><h2>Testing controls methodology</h2>${doc.methodology.map(htmlBlocks).join('')}</section>`;
   yield `<section id="failing"><h2>Failing Scored Controls</h2>${failing}</section>`;
   yield waivers;

@@ -1,12 +1,23 @@
 import { clusterVerdict } from '../cluster-summary.js';
 import type { ClusterFinding, ClusterReport, ClusterResult, ClusterStatus } from '../types.js';
 import { plain, type Paint } from './colors.js';
-import { coverageLine, findingNodes, paintAs } from './cluster-labels.js';
+import { clusterPassRateText } from './cluster-document.js';
+import { findingNodes, paintAs } from './cluster-labels.js';
 import { waiverDetail } from './labels.js';
 import { sectionTitle, sortedResults } from './order.js';
 import { eachLine } from './rendered.js';
-import type { TextOptions } from './text.js';
-import { visible } from './visible.js';
+import { statusTag, tagColumn, type TextOptions } from './text.js';
+import { oneLine, visible } from './visible.js';
+import {
+  DEFAULT_WIDTH,
+  columns,
+  field,
+  fill,
+  fillList,
+  hang,
+  paintFirst,
+  paragraphs,
+} from './wrap.js';
 
 const LABEL: Record<ClusterStatus, string> = {
   pass: 'PASS',
@@ -17,15 +28,6 @@ const LABEL: Record<ClusterStatus, string> = {
   mixed: 'MIXED',
 };
 
-const oneLine = (t: string): string => t.trim().replace(/\s*\n\s*/g, ' ');
-
-const indent = (text: string, pad: string): string =>
-  text
-    .trimEnd()
-    .split('\n')
-    .map((l) => (l === '' ? '' : pad + l))
-    .join('\n');
-
 const failing = (f: ClusterFinding): boolean => f.status === 'fail' || f.status === 'error';
 
 function where(r: ClusterResult): string {
@@ -34,35 +36,72 @@ function where(r: ClusterResult): string {
   return `${n} ${n === 1 ? 'node' : 'nodes'}`;
 }
 
-function findingLines(r: ClusterResult, f: ClusterFinding, p: Paint, verbose: boolean): string[] {
-  const on = r.scope === 'cluster' ? '' : ` on ${visible(findingNodes(f))}`;
-  const head = `         ${p.status(f.status, f.status)}${on}`;
-  const detail = verbose || failing(f);
-  const lines: string[] = [];
-  if (f.status === 'error' && f.reason !== undefined) lines.push(`${head}: ${visible(f.reason)}`);
-  else if (detail) lines.push(`${head}: ${visible(f.actual === '' ? '(nothing)' : f.actual)}`);
-  else lines.push(head);
+interface Layout {
+  p: Paint;
+  verbose: boolean;
+  width: number;
+  /** Spaces up to the id column, where every detail line starts. */
+  pad: string;
+}
+
+function findingLines(r: ClusterResult, f: ClusterFinding, l: Layout): string[] {
+  const { p, pad, width } = l;
+  const on = r.scope === 'cluster' ? '' : ` on ${oneLine(findingNodes(f))}`;
+  const detail = l.verbose || failing(f);
+  const under = `${pad}  `;
+  const value =
+    f.status === 'error' && f.reason !== undefined
+      ? `: ${visible(f.reason)}`
+      : detail
+        ? `: ${visible(f.actual === '' ? '(nothing)' : f.actual)}`
+        : '';
+  let lines = hang(`${f.status}${on}${value}`, width, pad, under);
+  lines = paintFirst(lines, pad.length, f.status, (t) => p.status(f.status, t));
   if (f.waiver !== undefined) {
-    lines.push(`           waived: ${oneLine(f.waiver.justification)}`);
-    lines.push(p.dim(`                   (${waiverDetail(f.waiver)})`));
+    lines.push(...field('waived: ', oneLine(f.waiver.justification.trim()), width, under));
+    lines.push(
+      ...fill(oneLine(`(${waiverDetail(f.waiver)})`), width, `${under}        `).map((x) =>
+        p.dim(x),
+      ),
+    );
   }
   return lines;
 }
 
-function resultLines(r: ClusterResult, p: Paint, verbose: boolean): string[] {
-  const label = r.waiver !== undefined ? `${LABEL[r.status]} (waived)` : LABEL[r.status];
-  const tag = p.status(paintAs(r.status), `[${label}]`.padEnd(8));
-  const lines = [`${tag} ${r.id} ${r.title} (${r.scored ? 'Scored' : 'Not Scored'}) [${where(r)}]`];
+function resultLines(r: ClusterResult, l: Layout): string[] {
+  const { p, pad, width } = l;
+  const tag = statusTag(LABEL[r.status], r.waiver !== undefined);
+  const head = fill(
+    oneLine(`${r.id} ${r.title} (${r.scored ? 'Scored' : 'Not Scored'}) [${where(r)}]`),
+    width,
+    tag.padEnd(pad.length),
+    pad,
+  );
+  const lines = paintFirst(head, 0, tag, (t) => p.status(paintAs(r.status), t));
   const bad = r.findings.some(failing);
-  const detail = verbose || bad || r.status === 'mixed';
+  const detail = l.verbose || bad || r.status === 'mixed';
   if (detail) {
-    for (const f of r.findings) lines.push(...findingLines(r, f, p, verbose));
-    lines.push(`         expected: ${r.expected}`);
+    for (const f of r.findings) lines.push(...findingLines(r, f, l));
+    lines.push(...field('expected: ', visible(r.expected), width, pad));
   }
-  if (bad) lines.push(p.dim(`         remediation:\n${indent(r.remediation, '           ')}`));
-  if ((r.status === 'not-applicable' || r.status === 'manual') && verbose && r.reason !== undefined)
-    lines.push(p.dim(indent(r.reason, '         ')));
+  if (bad) {
+    lines.push(p.dim(`${pad}remediation:`));
+    lines.push(...paragraphs(visible(r.remediation), width, `${pad}  `).map((x) => p.dim(x)));
+  }
+  if (
+    (r.status === 'not-applicable' || r.status === 'manual') &&
+    l.verbose &&
+    r.reason !== undefined
+  )
+    lines.push(...paragraphs(visible(r.reason), width, pad).map((x) => p.dim(x)));
   return lines;
+}
+
+/** Scored controls that fail or err on some node with no waiver there: why the verdict is what it is. */
+function blockers(report: ClusterReport): string[] {
+  return sortedResults(report.results)
+    .filter((r) => r.scored && r.findings.some((f) => failing(f) && f.waiver === undefined))
+    .map((r) => r.id);
 }
 
 /** The lines of the terminal report, one at a time: the node list alone is a line per node. */
@@ -71,55 +110,153 @@ function* textLines(
   options: TextOptions,
 ): Generator<string, void, undefined> {
   const p = options.paint ?? plain;
-  const verbose = options.verbose === true;
-  yield p.bold(
-    `${report.profile.title} (${report.profile.benchmark}, Kubernetes ${report.profile.kubernetes})`,
+  const width = options.width ?? DEFAULT_WIDTH;
+  const results = sortedResults(report.results);
+  const pad = ' '.repeat(
+    tagColumn(results.map((r) => statusTag(LABEL[r.status], r.waiver !== undefined))),
   );
-  yield `Cluster: ${visible(report.cluster.name)} (${visible(report.cluster.source)})`;
-  if (report.plan !== undefined) yield `Plan: ${visible(report.plan)}`;
-  yield `Coverage: ${coverageLine(report)}`;
+  const layout: Layout = { p, verbose: options.verbose === true, width, pad };
+  yield* fill(
+    oneLine(
+      `${report.profile.title} (${report.profile.benchmark}, Kubernetes ${report.profile.kubernetes})`,
+    ),
+    width,
+  ).map((x) => p.bold(x));
+  yield* fill(
+    oneLine(`Cluster: ${report.cluster.name} (${report.cluster.source})`),
+    width,
+    '',
+    '  ',
+  );
+  if (report.plan !== undefined) yield* fill(oneLine(`Plan: ${report.plan}`), width, '', '  ');
+  // "controlplane 2/2" is never split across lines.
+  const c = report.coverage;
+  const head = fill(
+    oneLine(
+      `Coverage: ${c.scanned} of ${c.expected} nodes scanned (expected from ${c.expectedFrom})`,
+    ),
+    width,
+    '',
+    '  ',
+  );
+  const roles = c.byRole
+    .filter((r) => r.expected > 0)
+    .map((r) => `${r.role} ${r.scanned}/${r.expected}`);
+  if (roles.length === 0) yield* head;
+  else {
+    yield* head.slice(0, -1);
+    yield* fillList(`${head.at(-1) ?? ''}:`, roles, width, '  ');
+  }
   for (const n of report.coverage.notScanned) {
-    yield `  ${p.status('error', 'NOT SCANNED')} ${visible(n.name)}${n.source !== undefined ? ` (${visible(n.source)})` : ''}${n.roles.length > 0 ? ` [${n.roles.join(', ')}]` : ''}: ${visible(n.reason)}`;
+    const text = oneLine(
+      `${n.name}${n.source !== undefined ? ` (${n.source})` : ''}${n.roles.length > 0 ? ` [${n.roles.join(', ')}]` : ''}: ${n.reason}`,
+    );
+    yield* paintFirst(fill(`NOT SCANNED ${text}`, width, '  ', '    '), 2, 'NOT SCANNED', (t) =>
+      p.status('error', t),
+    );
   }
   if (report.coverage.unexpected.length > 0)
-    yield `  not in ${report.coverage.expectedFrom}: ${visible(report.coverage.unexpected.join(', '))}`;
+    yield* fill(
+      oneLine(`not in ${report.coverage.expectedFrom}: ${report.coverage.unexpected.join(', ')}`),
+      width,
+      '  ',
+      '    ',
+    );
   yield 'Nodes:';
   // A loop, not Math.max(...names): a spread of 100,000 arguments can overflow the stack.
   let longest = 4;
-  for (const n of report.nodes) longest = Math.max(longest, n.name.length);
-  const width = Math.min(40, longest);
+  for (const n of report.nodes) longest = Math.max(longest, columns(oneLine(n.name)));
+  const nameWidth = Math.min(40, longest);
   for (const n of report.nodes) {
     const s = n.summary;
-    yield `  ${visible(n.name).padEnd(width)}  ${n.roles.join(', ') || 'no role'}: ${s.pass} pass, ${s.fail} fail, ${s.error} error`;
+    yield* fill(
+      `${oneLine(n.name).padEnd(nameWidth)}  ${n.roles.join(', ') || 'no role'}: ${s.pass} pass, ${s.fail} fail, ${s.error} error`,
+      width,
+      '  ',
+      '    ',
+    );
   }
   if (report.cluster.clusterEvidence !== undefined)
-    yield p.dim(`Cluster-scoped controls evaluated once, from ${report.cluster.clusterEvidence}`);
+    yield* fill(
+      oneLine(`Cluster-scoped controls evaluated once, from ${report.cluster.clusterEvidence}`),
+      width,
+      '',
+      '  ',
+    ).map((x) => p.dim(x));
   if (report.nodeMaps === 'failing')
     yield p.dim('Passing nodes are counted, not named (node maps of failing nodes only).');
   let section = '';
-  for (const r of sortedResults(report.results)) {
+  for (const r of results) {
     if (r.section !== section) {
       section = r.section;
       yield '';
-      yield p.bold(sectionTitle(report, section));
+      yield p.bold(oneLine(sectionTitle(report, section)));
     }
-    yield* resultLines(r, p, verbose);
+    yield* resultLines(r, layout);
   }
   const s = report.summary;
-  const rate = s.scoredPassRate === null ? 'n/a' : `${(s.scoredPassRate * 100).toFixed(1)}%`;
   const verdict = clusterVerdict(report);
+  const ids = blockers(report);
+  const shown =
+    ids.length > 12 ? `${ids.slice(0, 12).join(', ')} and ${ids.length - 12} more` : ids.join(', ');
+  const why =
+    ids.length > 0
+      ? `; unwaived scored failures or errors on some node: ${shown}`
+      : verdict.compliant
+        ? `: no unwaived scored failure or error on any node${s.waived !== undefined ? ` (${s.waived} waived)` : ''}`
+        : '';
   yield '';
   yield p.bold('Summary');
-  yield `  ${s.total} controls: ${p.status('pass', `${s.pass} pass`)}, ${p.status('fail', `${s.fail} fail`)}, ${p.status('fail', `${s.mixed} mixed`)}, ${p.status('error', `${s.error} error`)}, ${p.status('not-applicable', `${s['not-applicable']} not applicable`)}, ${p.status('manual', `${s.manual} manual`)}`;
-  yield `  scored: ${s.scored.pass}/${s.scored.total} pass on every node, ${s.scored.fail} fail, ${s.scored.mixed} mixed, ${s.scored.error} error; scored pass rate ${rate}`;
-  yield `  result: ${p.status(verdict.compliant ? 'pass' : 'fail', verdict.label)}`;
+  const order: readonly ClusterStatus[] = [
+    'pass',
+    'fail',
+    'mixed',
+    'error',
+    'not-applicable',
+    'manual',
+  ];
+  const word = (st: ClusterStatus): string => (st === 'not-applicable' ? 'not applicable' : st);
+  yield* fillList(
+    `  ${s.total} controls:`,
+    order.map((st) => `${s[st]} ${word(st)}`),
+    width,
+    '    ',
+    (item, i) => p.status(paintAs(order[i] ?? 'pass'), item),
+  );
+  yield* fillList(
+    `  scored: ${s.scored.total} controls:`,
+    order.map((st) => `${s.scored[st]} ${word(st)}${st === 'pass' ? ' on every node' : ''}`),
+    width,
+    '    ',
+  );
+  yield* fill(`scored pass rate: ${clusterPassRateText(s)}`, width, '  ', '    ');
+  yield* paintFirst(
+    fill(`result: ${verdict.label}${why}`, width, '  ', '    '),
+    10,
+    verdict.label,
+    (t) => p.status(verdict.compliant ? 'pass' : 'fail', t),
+  );
   const w = report.waivers;
   if (w !== undefined) {
     yield '';
     yield p.bold('Waivers');
-    yield `  ${w.file}: ${w.applied.length} applied, ${w.expired.length} expired, ${w.unused.length} unused`;
-    for (const e of w.expired) yield `    expired, not applied: ${e.control} (${e.source})`;
-    for (const e of w.unused) yield `    unused: ${e.control} (${e.source})`;
+    yield* fill(
+      oneLine(
+        `${w.file}: ${w.applied.length} applied, ${w.expired.length} expired, ${w.unused.length} unused`,
+      ),
+      width,
+      '  ',
+      '    ',
+    );
+    for (const e of w.expired)
+      yield* fill(
+        oneLine(`expired, not applied: ${e.control} (${e.source})`),
+        width,
+        '    ',
+        '      ',
+      );
+    for (const e of w.unused)
+      yield* fill(oneLine(`unused: ${e.control} (${e.source})`), width, '    ', '      ');
   }
 }
 

@@ -45,6 +45,8 @@ dl { display: grid; grid-template-columns: 11rem 1fr; gap: .3rem 1rem; margin: 0
 dt { font-weight: 600; } dd { margin: 0; min-width: 0; } dd > p { margin: 0 0 .4rem; } td > p { margin: 0 0 .3rem; }
 .waiver { background: #fff8c5; border-radius: 4px; padding: .3rem .6rem; }
 .muted { color: #59636e; }
+.trend { margin: .5rem 0; } .rkecis-trend { display: block; max-width: 100%; height: auto; }
+table.trend-data { font-size: .9rem; }
 .print-only { display: none; }
 [hidden] { display: none !important; }
 @media print {
@@ -57,7 +59,8 @@ dt { font-weight: 600; } dd { margin: 0; min-width: 0; } dd > p { margin: 0 0 .4
   h2, h3, h4 { break-after: avoid; }
   a { color: inherit; text-decoration: none; }
   pre { background: none; }
-  .chart, .swatch, .badge, .waiver { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .chart, .swatch, .badge, .waiver, .rkecis-trend { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .trend, table.trend-data { break-inside: avoid; }
 }
 `;
 

@@ -1,5 +1,5 @@
 import type { FormatOptions } from './index.js';
-import { trendSvg, type TrendPoint } from './trend-svg.js';
+import { trendSvg, trendTable, type TrendPoint } from './trend-svg.js';
 import { createHash } from 'node:crypto';
 import type { NodeReport, Result, WaiverEntry } from '../types.js';
 import { CSS, SCRIPT, STATUS_COLOUR } from './html-assets.js';
@@ -118,7 +118,7 @@ export function chart<S extends string>(
 /** The pass rate over the node's stored scans, when the CLI found any (rkecis show). */
 function trend(points: readonly TrendPoint[] | undefined): string {
   if (points === undefined || points.length === 0) return '';
-  return `<section id="trend"><h2>Trend</h2><p>Scored pass rate over the ${points.length} stored scan${points.length === 1 ? '' : 's'} of this node, up to this one.</p>${trendSvg(points)}</section>`;
+  return `<section id="trend"><h2>Trend</h2><p>Scored pass rate over the ${points.length} stored scan${points.length === 1 ? '' : 's'} of this node, up to this one.</p><figure class="trend">${trendSvg(points)}</figure>${trendTable(points)}</section>`;
 }
 
 function summary(doc: SelfAssessment, report: NodeReport): string {

@@ -23,6 +23,8 @@ export interface FormatOptions {
   paint?: Paint;
   /** Also show the evidence of passing controls (text only). */
   verbose?: boolean;
+  /** Columns text output fills its prose to (text only); the CLI gives the terminal's. @default 100 */
+  width?: number;
   /** The node's scored pass rate over its stored scans, oldest first (html only). */
   trend?: readonly TrendPoint[];
 }

@@ -1,6 +1,11 @@
+import { oneLine, visible } from '../../text/visible.js';
+import { blocks } from './prose.js';
+
 /**
- * Markdown escaping. Evidence text can hold anything (pipes, backticks, `<script>`), and
- * Markdown renderers pass raw HTML through, so every piece of text is escaped for where it lands.
+ * Markdown escaping. Evidence text can hold anything (pipes, backticks, `<script>`, escape
+ * sequences), and Markdown renderers pass raw HTML through, so every piece of text is escaped for
+ * where it lands; control characters and bidi overrides are shown escaped (src/text/visible.ts),
+ * since a Markdown file is read in a terminal as often as rendered.
  */
 
 /** Characters that start inline markup anywhere in a line (CommonMark lets any ASCII punctuation be escaped). */
@@ -9,7 +14,7 @@ const INLINE = /[\\`*_[\]<>|~#!]/g;
 /** One line of text, shown literally: inline markup escaped, `&` and `<` as entities so no HTML survives. */
 export function mdInline(text: string): string {
   return (
-    text
+    oneLine(text)
       .replace(/&/g, '&amp;')
       .replace(INLINE, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`))
       // At the start of a line these would open a list or make a heading underline / thematic break.
@@ -45,8 +50,28 @@ export const mdCell = (text: string): string =>
 export const fenceFor = (text: string): string =>
   '`'.repeat(Math.max(3, ...[...text.matchAll(/`+/g)].map((m) => m[0].length + 1)));
 
-/** A fenced code block: its content is shown verbatim, no escaping needed (or possible). */
+/** A fenced code block: its content is shown verbatim but for control characters (shown escaped). */
 export function mdCode(text: string, info = ''): string {
-  const fence = fenceFor(text);
-  return `${fence}${info}\n${text.replace(/\r\n?/g, '\n')}\n${fence}`;
+  const shown = visible(text.replace(/\r\n?/g, '\n'));
+  const fence = fenceFor(shown);
+  return `${fence}${info}\n${shown}\n${fence}`;
+}
+
+/** An inline code span: fenced with more backticks than it holds, on one line. */
+export function mdCodeSpan(text: string): string {
+  const shown = oneLine(text);
+  const fence = '`'.repeat(Math.max(1, ...[...shown.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+  const pad = shown.startsWith('`') || shown.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${shown}${pad}${fence}`;
+}
+
+/** Profile prose: sentences escaped with their `code` spans kept; snippets as code blocks. */
+export function mdBlocks(text: string): string {
+  return blocks(text)
+    .map((b) =>
+      b.kind === 'pre'
+        ? mdCode(b.text, 'text')
+        : b.spans.map((s) => (s.code ? mdCodeSpan(s.text) : mdInline(s.text))).join(''),
+    )
+    .join('\n\n');
 }

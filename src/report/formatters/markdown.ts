@@ -1,20 +1,10 @@
 import type { NodeReport, Result, WaiverEntry } from '../types.js';
 import { controlHeading, resultLabel, waiverDetail } from './labels.js';
-import { mdCell, mdCode, mdInline } from './markdown-escape.js';
-import { blocks } from './prose.js';
+import { mdBlocks, mdCell, mdCode, mdInline } from './markdown-escape.js';
 import { returnedValue, selfAssessment } from './self-assessment.js';
 import { visible } from './visible.js';
 
-/** Profile prose: sentences escaped with their `code` spans kept; snippets as code blocks. */
-export function mdBlocks(text: string): string {
-  return blocks(text)
-    .map((b) =>
-      b.kind === 'pre'
-        ? mdCode(b.text, 'text')
-        : b.spans.map((s) => (s.code ? `\`${s.text}\`` : mdInline(s.text))).join(''),
-    )
-    .join('\n\n');
-}
+export { mdBlocks };
 
 /** The anchor every control has, in both documents: `#control-1.1.1`. */
 export const controlAnchor = (id: string): string => `control-${id}`;

@@ -1,4 +1,4 @@
-import { notCompliant } from '../summary.js';
+import { nodePassRateText, notCompliant } from '../summary.js';
 import { STATUSES, type NodeReport, type Result, type Status, type WaiversInfo } from '../types.js';
 import { RESULT_LABEL, verdictLabel } from './labels.js';
 import { groupResults, sortedResults, type GroupResults } from './order.js';
@@ -57,8 +57,8 @@ export function selfAssessment(report: NodeReport): SelfAssessment {
   ];
   if (node.collectedAt !== undefined) header.push(['Evidence collected', node.collectedAt]);
   if (report.waivers !== undefined) header.push(['Waivers file', report.waivers.file]);
-  const rate =
-    summary.scoredPassRate === null ? 'n/a' : `${(summary.scoredPassRate * 100).toFixed(1)}%`;
+  // With its arithmetic: "90.0% = 72 pass / (72 pass + 8 fail + 0 error)", beside 72 of 96 scored.
+  const rate = nodePassRateText(summary);
   return {
     title: `CIS Benchmark Self-Assessment: ${node.name}`,
     subtitle: `${profile.title}, filled in by rkecis for node ${node.name}`,

@@ -3,11 +3,16 @@
  * single-quoted; nothing from evidence or reports reaches the script unquoted.
  */
 
+import { oneLine } from '../../text/visible.js';
+
 /** A shell word: single-quoted, with embedded quotes closed, escaped and reopened. */
 export const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** A comment line: no newline can end the comment early and start a command. */
-const comment = (s: string): string[] => s.split(/\r?\n/).map((l) => `# ${l}`.trimEnd());
+/**
+ * A comment line: no newline can end the comment early and start a command, and no escape
+ * sequence (in a node name, say) can hide lines from the person reviewing the script in a terminal.
+ */
+const comment = (s: string): string[] => s.split(/\r?\n/).map((l) => `# ${oneLine(l)}`.trimEnd());
 
 export interface HostBlock {
   /** Control ids the block serves (e.g. ["1.4.11"]). */
