@@ -60,12 +60,12 @@ describe('system errors in words', () => {
   it("a report that cannot be written names the user's path, not the temporary file", async () => {
     const missing = await runMain(['evaluate', HARDENED, '--output', at('no-folder/r.txt')]);
     expect(expectOneLine(missing, 'missing folder')).toBe(
-      `rkecis: cannot write ${at('no-folder/r.txt')}: its folder does not exist\n`,
+      `rkecis: cannot write ${at('no-folder/r.txt')}: no such folder ${at('no-folder')}\n`,
     );
     mkdirSync(at('a-folder'));
     const folder = await runMain(['evaluate', HARDENED, '-o', `html=${at('a-folder')}`]);
     expect(expectOneLine(folder, 'folder target')).toBe(
-      `rkecis: cannot write ${at('a-folder')}: it is a folder\n`,
+      `rkecis: cannot write ${at('a-folder')}: a folder\n`,
     );
   });
 
@@ -73,7 +73,7 @@ describe('system errors in words', () => {
     mkdirSync(at('reports'), { recursive: true });
     const run = await runMain(['remediate', at('reports')]);
     expect(expectOneLine(run, 'remediate a folder')).toBe(
-      `rkecis: ${at('reports')}: cannot read: it is a folder\n`,
+      `rkecis: ${at('reports')}: a folder, not a regular file; not a report or evidence bundle\n`,
     );
   });
 });

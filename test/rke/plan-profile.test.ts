@@ -112,7 +112,7 @@ describe('rkecis plan (CLI)', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^Cluster: rke-default \(examples\/cluster-default\.yml\)$/m);
     expect(r.stdout).toMatch(
-      /^Plan: planned from examples\/cluster-default\.yml, not scanned: each node's containers as RKE v0\.1\.11 would create them/m,
+      /^Plan: planned from examples\/cluster-default\.yml, not scanned: each node's containers as RKE v0\.1\.11\n {2}would create them/m,
     );
     expect(r.stdout).toMatch(
       /^ {2}rke-cp-1 +controlplane, etcd, worker: \d+ pass, 29 fail, 0 error$/m,

@@ -37,12 +37,14 @@ export function text(d: ScanDiff, options: DiffTextOptions = {}): string {
   const many = multiNode(d);
   const s = d.summary;
   out.push('', `Controls: ${countsText(s)}`);
-  const pad = ' '.repeat(14);
+  // The label column is as wide as the widest label shown, so ids line up under each other.
+  const labelWidth = Math.max(0, ...d.controls.map((c) => KIND_LABEL[c.kind].length));
+  const pad = ' '.repeat(labelWidth + 3);
   for (const c of d.controls) {
     out.push(
       ...line(
         `${many ? `[${c.node}] ` : ''}${c.id} ${c.title} (${c.scored ? 'Scored' : 'Not Scored'}): ${statusText(c.from)} -> ${statusText(c.to)}`,
-        `  ${KIND_LABEL[c.kind].padEnd(11)} `,
+        `  ${KIND_LABEL[c.kind].padEnd(labelWidth)} `,
         pad,
       ),
     );
