@@ -1,7 +1,12 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/cli/errors.js';
-import { DockerClient, dockerEndpoint, reduceInspect } from '../../src/collect/docker.js';
+import {
+  DockerClient,
+  dockerEndpoint,
+  PLAIN_TCP,
+  reduceInspect,
+} from '../../src/collect/docker.js';
 import { expectError } from './expect-error.js';
 import { dockerPing, fakeDocker, inspectOf, json, type Route } from './fake-docker.js';
 
@@ -41,15 +46,18 @@ describe('dockerEndpoint', () => {
     expect(dockerEndpoint('unix:///a.sock', { DOCKER_HOST: 'unix:///b.sock' })).toEqual({
       url: 'unix:///a.sock',
       socketPath: '/a.sock',
+      connection: 'unix socket',
     });
     expect(dockerEndpoint(undefined, { DOCKER_HOST: 'tcp://10.0.0.1:2375' })).toEqual({
       url: 'tcp://10.0.0.1:2375',
       host: '10.0.0.1',
       port: 2375,
+      connection: PLAIN_TCP,
     });
     expect(dockerEndpoint(undefined, {})).toEqual({
       url: 'unix:///var/run/docker.sock',
       socketPath: '/var/run/docker.sock',
+      connection: 'unix socket',
     });
     expect(dockerEndpoint('tcp://[::1]:2375', {})).toMatchObject({ host: '::1', port: 2375 });
   });

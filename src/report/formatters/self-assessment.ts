@@ -56,6 +56,8 @@ export function selfAssessment(report: NodeReport): SelfAssessment {
     ['Date', report.generatedAt ?? 'not recorded'],
   ];
   if (node.collectedAt !== undefined) header.push(['Evidence collected', node.collectedAt]);
+  if (node.dockerConnection !== undefined)
+    header.push(['Docker Engine connection', node.dockerConnection]);
   if (report.waivers !== undefined) header.push(['Waivers file', report.waivers.file]);
   const rate =
     summary.scoredPassRate === null ? 'n/a' : `${(summary.scoredPassRate * 100).toFixed(1)}%`;

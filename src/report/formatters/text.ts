@@ -79,6 +79,7 @@ export function text(report: NodeReport, options: TextOptions = {}): string {
   out.push(
     `Node: ${n.name}   roles: ${n.roles.join(', ') || 'none'} (${n.rolesSource}${n.rolesReason ? `: ${n.rolesReason}` : ''})`,
   );
+  if (n.dockerConnection !== undefined) out.push(`Docker: ${visible(n.dockerConnection)}`);
   for (const s of n.skipped)
     out.push(p.dim(`Skipped ${s.controls} ${s.role} controls: ${s.reason}`));
   let section = '';
