@@ -67,7 +67,10 @@ export function createReach(opts: SshScanOptions): Reach {
     const conn: Client = new SshClient();
     bastionConn = conn;
     try {
-      const id = await identity(b);
+      const id = await identity(b).catch((e: unknown) => {
+        if (e instanceof IdentityError && b.agent !== undefined) return undefined;
+        throw e;
+      });
       await connectSsh(
         conn,
         b,
@@ -119,6 +122,8 @@ export async function scanNodeOverSsh(
   let timer: NodeJS.Timeout | undefined;
   const work = (async () => {
     const identity = await reach.identity(ssh).catch((e: unknown) => {
+      // With ssh_agent_auth RKE reads no key file: one that cannot be used leaves the agent.
+      if (e instanceof IdentityError && ssh.agent !== undefined) return undefined;
       throw e instanceof IdentityError ? new SshError(`${where}: ${e.message}`) : e;
     });
     const bastion = await reach.bastion();

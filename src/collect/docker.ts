@@ -329,7 +329,10 @@ function tlsProblem(e: HttpGetError, endpoint: DockerEndpoint): string | undefin
   }
   const text = `${e.code} ${e.message}`;
   if (
-    /certificate required|CERTIFICATE_REQUIRED|handshake failure|HANDSHAKE_FAILURE/i.test(text) &&
+    // Go's TLS (dockerd) answers a missing client certificate with "bad certificate" too.
+    /certificate required|CERTIFICATE_REQUIRED|bad certificate|BAD_CERTIFICATE|handshake failure|HANDSHAKE_FAILURE/i.test(
+      text,
+    ) &&
     tls.cert === undefined
   )
     return 'the engine requires a client certificate: give --tlscert and --tlskey (or cert.pem and key.pem in DOCKER_CERT_PATH)';
