@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createPublicKey, verify } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -279,6 +280,27 @@ describe('OpenSSH certificates and keys', () => {
       'ssh-rsa',
     ]);
     expect(id.tried).toMatch(/^the certificate c \(key ID "rsa-auditor".*\) and the key k$/);
+  });
+
+  it('reads PKCS#8 keys (openssl genpkey), as RKE does: RSA, ECDSA and Ed25519', async () => {
+    for (const [alg, opts, type] of [
+      ['RSA', ['-pkeyopt', 'rsa_keygen_bits:2048'], 'ssh-rsa'],
+      ['EC', ['-pkeyopt', 'ec_paramgen_curve:P-256'], 'ecdsa-sha2-nistp256'],
+      ['ed25519', [], 'ssh-ed25519'],
+    ] as const) {
+      const f = join(dir, `pkcs8-${alg}.pem`);
+      execFileSync('openssl', ['genpkey', '-algorithm', alg, ...opts, '-out', f]);
+      expect(readFileSync(f, 'utf8')).toContain('BEGIN PRIVATE KEY');
+      const id = await loadIdentity({ key: readFileSync(f), keySource: f }, 'root', undefined);
+      const k = id.keys[0];
+      expect(k?.type).toBe(type);
+      // It signs as the key it was: Node's own verify, with the public key from the PEM file.
+      const data = Buffer.from('session data');
+      const sig = k?.sign(data, alg === 'RSA' ? 'sha256' : undefined);
+      expect(sig).toBeInstanceOf(Buffer);
+      const pub = createPublicKey(readFileSync(f));
+      expect(verify(alg === 'ed25519' ? null : 'sha256', data, pub, sig as Buffer)).toBe(true);
+    }
   });
 
   it('decrypts an encrypted key with the passphrase, and names a wrong or missing one', async () => {

@@ -7,6 +7,7 @@ import {
   type SshCertificate,
 } from './certificate.js';
 import { blobType, fingerprint } from './known-hosts.js';
+import { fromPkcs8 } from './pkcs8.js';
 
 /** A private key as cluster.yml gives it, with its certificate when there is one. */
 export interface IdentitySpec {
@@ -52,7 +53,7 @@ export async function loadIdentity(
   // ssh2 is CommonJS; its `utils` is a property of the module object, not a named export.
   const ssh2 = await import('ssh2');
   const { utils } = (ssh2 as unknown as { default: typeof ssh2 }).default;
-  const parsed = utils.parseKey(spec.key, passphrase);
+  const parsed = utils.parseKey(fromPkcs8(spec.key), passphrase);
   if (parsed instanceof Error) throw new IdentityError(keyProblem(parsed, spec, passphrase));
   const key: ParsedKey = parsed;
   if (!key.isPrivateKey())
