@@ -16,28 +16,26 @@ WORKDIR /src
 # .dockerignore keeps node_modules/, dist/ and everything else the image does not need out.
 COPY . .
 ARG PREBUILT=
-# `npm ci` runs `prepare`, which builds dist/ (tsc, compiled profiles, bundled CLI).
+# `npm ci` runs `prepare`, which builds dist/ (tsc, compiled profiles, bundled CLI). Then /src
+# holds what the runtime image takes, and `rkecis` on a PATH folder of its own.
 RUN if [ -n "$PREBUILT" ]; then \
       test -f dist/bundle/main.js && test -d node_modules/commander || \
         { echo "PREBUILT=1: the build context has no dist/ or node_modules/" >&2; exit 1; }; \
     else \
       npm ci --no-audit --no-fund && npm prune --omit=dev --no-audit --no-fund; \
-    fi
+    fi && \
+    rm -rf src tsconfig.json tsconfig.build.json Dockerfile && \
+    mkdir path && ln -s ../bin/rkecis.js path/rkecis
 
 FROM node:20-bookworm-slim
 LABEL org.opencontainers.image.title="rkecis" \
       org.opencontainers.image.description="CIS Kubernetes Benchmark scanner for Rancher RKE nodes and clusters" \
       org.opencontainers.image.licenses="Apache-2.0"
-WORKDIR /opt/rkecis
-COPY --from=build /src/package.json ./
-COPY --from=build /src/node_modules ./node_modules
-COPY --from=build /src/dist ./dist
-COPY --from=build /src/bin ./bin
-COPY --from=build /src/profiles ./profiles
-COPY --from=build /src/schemas ./schemas
-RUN ln -s /opt/rkecis/bin/rkecis.js /usr/local/bin/rkecis
 # Root inside the container, with every capability dropped by the DaemonSet: it reads
 # root-owned 0600 files and the Docker socket of the host, read-only; it writes only its bundle.
-ENV NODE_ENV=production
+ENV NODE_ENV=production PATH=/opt/rkecis/path:$PATH
+WORKDIR /opt/rkecis
 ENTRYPOINT ["rkecis"]
 CMD ["--help"]
+# One layer: dist/, bin/, profiles/, schemas/, package.json and the production node_modules.
+COPY --from=build /src /opt/rkecis
