@@ -1,7 +1,8 @@
-import type { Client } from 'ssh2';
+import type { BaseAgent, Client } from 'ssh2';
 import { InputError } from '../cli/errors.js';
 import { collectFrom } from '../collect/collect.js';
 import { DockerClient } from '../collect/docker.js';
+import { certAwareAgent } from '../collect/ssh/agent.js';
 import { forwardThroughBastion } from '../collect/ssh/bastion.js';
 import {
   connectSsh,
@@ -41,6 +42,8 @@ export interface SshScanOptions {
  */
 export interface Reach {
   identity(target: SshTarget): Promise<Identity | undefined>;
+  /** The ssh-agent client of target.agent, one per socket. */
+  agent(target: SshTarget): Promise<BaseAgent | undefined>;
   /** The open bastion connection, or undefined without a bastion. Rejects with an SshError. */
   bastion(): Promise<Client | undefined>;
   close(): void;
@@ -60,6 +63,16 @@ export function createReach(opts: SshScanOptions): Reach {
     }
     return p;
   };
+  const agents = new Map<string, Promise<BaseAgent>>();
+  const agent = (t: SshTarget): Promise<BaseAgent | undefined> => {
+    if (t.agent === undefined) return Promise.resolve(undefined);
+    let a = agents.get(t.agent);
+    if (a === undefined) {
+      a = certAwareAgent(t.agent);
+      agents.set(t.agent, a);
+    }
+    return a;
+  };
   let bastionConn: Client | undefined;
   let bastion: Promise<Client | undefined> | undefined;
   const openBastion = async (b: SshTarget): Promise<Client> => {
@@ -71,13 +84,11 @@ export function createReach(opts: SshScanOptions): Reach {
         if (e instanceof IdentityError && b.agent !== undefined) return undefined;
         throw e;
       });
-      await connectSsh(
-        conn,
-        b,
-        opts.hostKeys,
-        opts.timeoutMs,
-        id !== undefined ? { identity: id } : {},
-      );
+      const a = await agent(b);
+      await connectSsh(conn, b, opts.hostKeys, opts.timeoutMs, {
+        ...(id !== undefined ? { identity: id } : {}),
+        ...(a !== undefined ? { agent: a } : {}),
+      });
     } catch (e) {
       conn.destroy();
       const why = e instanceof SshError || e instanceof IdentityError ? e.message : String(e);
@@ -87,6 +98,7 @@ export function createReach(opts: SshScanOptions): Reach {
   };
   return {
     identity,
+    agent,
     bastion: () => {
       const b = opts.bastion;
       if (b === undefined) return Promise.resolve(undefined);
@@ -137,9 +149,11 @@ export async function scanNodeOverSsh(
             opts.timeoutMs,
           )
         : undefined;
+    const agent = await reach.agent(ssh);
     await connectSsh(conn, ssh, opts.hostKeys, opts.timeoutMs, {
       ...(identity !== undefined ? { identity } : {}),
       ...(sock !== undefined ? { sock } : {}),
+      ...(agent !== undefined ? { agent } : {}),
     });
     const sftp = await openSftp(conn);
     const docker = new DockerClient(

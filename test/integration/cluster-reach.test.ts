@@ -398,7 +398,7 @@ describe.skipIf(SKIP_DOCKER)(
         );
       });
 
-      it('uses ssh-agent with ssh_agent_auth: true, holding a passphrase-protected key', async () => {
+      it('uses ssh-agent with ssh_agent_auth: true: a passphrase-protected key, and a certificate it holds', async () => {
         const agentSock = join(dir, 'agent.sock');
         agent = spawn('ssh-agent', ['-D', '-a', agentSock], { stdio: 'ignore' });
         for (let i = 0; i < 100 && !existsSync(agentSock); i++)
@@ -407,7 +407,11 @@ describe.skipIf(SKIP_DOCKER)(
         const askpass = join(dir, 'askpass.sh');
         writeFileSync(askpass, `#!/bin/sh\necho '${PASSPHRASE}'\n`);
         chmodSync(askpass, 0o700);
-        await run('ssh-add', [f.encKey ?? ''], {
+        // ssh-add loads KEY-cert.pub with KEY: the certificate is the only way into the CA-only node.
+        const certKey = join(dir, 'agent_cert_key');
+        writeFileSync(certKey, readFileSync(f.userKey ?? ''), { mode: 0o600 });
+        writeFileSync(`${certKey}-cert.pub`, readFileSync(f.userCert ?? ''));
+        await run('ssh-add', [f.encKey ?? '', certKey], {
           env: {
             ...process.env,
             SSH_AUTH_SOCK: agentSock,
@@ -420,14 +424,18 @@ describe.skipIf(SKIP_DOCKER)(
         // (no passphrase is given): only the agent can log in to it.
         const config = clusterYml(
           'agent.yml',
-          [{ name: 'n-agent', at: keyNode, ssh_key_path: f.encKey }],
+          [
+            { name: 'n-agent', at: keyNode, ssh_key_path: f.encKey },
+            { name: 'n-agent-cert', at: certNode, ssh_key_path: join(dir, 'no-such-key') },
+          ],
           { ssh_agent_auth: true },
         );
         const { report, why: reasons } = await scanCluster(config, [], {
           SSH_AUTH_SOCK: agentSock,
         });
         expect(reasons).toEqual({});
-        expect(sorted(statusesOf(report, 'n-agent'))).toEqual(sorted(expectedStatuses('n-agent')));
+        for (const n of ['n-agent', 'n-agent-cert'])
+          expect(sorted(statusesOf(report, n))).toEqual(sorted(expectedStatuses(n)));
       });
 
       it('cannot reach the nodes without the bastion: they are in a network of their own', async () => {

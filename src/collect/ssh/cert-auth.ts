@@ -28,21 +28,49 @@ interface Ssh2Utils {
 const ssh2Utils = (): Ssh2Utils =>
   createRequire(import.meta.url)('ssh2/lib/protocol/utils.js') as Ssh2Utils;
 
-/** A parsed key that offers a certificate: what ssh2's authHandler is given. */
-export type CertKey = ParsedKey & { readonly signatureAlgorithm: string };
+/** A parsed key that offers a certificate: what ssh2's authHandler (or an agent) gives it. */
+export type CertKey = ParsedKey & {
+  readonly signatureAlgorithm: string;
+  /** The flags ssh-agent signs with for this algorithm (rsa-sha2-512: 4). */
+  readonly agentFlags: number;
+};
 
-const isCertKey = (k: unknown): k is CertKey =>
+export const isCertKey = (k: unknown): k is CertKey =>
   typeof k === 'object' && k !== null && typeof (k as CertKey).signatureAlgorithm === 'string';
 
-/** How a certificate of each key type is offered: [algorithm, signature algorithm, hash]. */
-function algorithms(keyType: string, certType: string): [string, string, string | undefined][] {
+/** How a certificate of each key type is offered: [algorithm, signature algorithm, hash, agent flags]. */
+function algorithms(
+  keyType: string,
+  certType: string,
+): [string, string, string | undefined, number][] {
   if (keyType === 'ssh-rsa')
     return [
       // OpenSSH 7.8+; before it, only the SHA-1 name (refused by OpenSSH 8.8+ by default).
-      ['rsa-sha2-512-cert-v01@openssh.com', 'rsa-sha2-512', 'sha512'],
-      [certType, 'ssh-rsa', 'sha1'],
+      ['rsa-sha2-512-cert-v01@openssh.com', 'rsa-sha2-512', 'sha512', 4],
+      [certType, 'ssh-rsa', 'sha1', 0],
     ];
-  return [[certType, keyType, undefined]];
+  return [[certType, keyType, undefined, 0]];
+}
+
+/** `key` (private, or public when an agent signs) presenting the certificate. */
+function variants(
+  key: ParsedKey,
+  cert: SshCertificate,
+  sign: ((data: Buffer, hash: string | undefined) => Buffer | Error) | undefined,
+): CertKey[] {
+  return algorithms(key.type, cert.type).map(
+    ([algorithm, signatureAlgorithm, hash, agentFlags]) => {
+      const k = Object.create(key) as CertKey;
+      Object.defineProperties(k, {
+        type: { value: algorithm },
+        signatureAlgorithm: { value: signatureAlgorithm },
+        agentFlags: { value: agentFlags },
+        getPublicSSH: { value: () => cert.blob },
+        ...(sign !== undefined ? { sign: { value: (data: Buffer) => sign(data, hash) } } : {}),
+      });
+      return k;
+    },
+  );
 }
 
 /**
@@ -51,23 +79,17 @@ function algorithms(keyType: string, certType: string): [string, string, string 
  */
 export function certKeys(key: ParsedKey, cert: SshCertificate): CertKey[] {
   const { convertSignature } = ssh2Utils();
-  return algorithms(key.type, cert.type).map(([algorithm, signatureAlgorithm, hash]) => {
-    const k = Object.create(key) as CertKey;
-    Object.defineProperties(k, {
-      type: { value: algorithm },
-      signatureAlgorithm: { value: signatureAlgorithm },
-      getPublicSSH: { value: () => cert.blob },
-      sign: {
-        value: (data: Buffer): Buffer | Error => {
-          const raw = key.sign(data, hash);
-          if (raw instanceof Error) return raw;
-          const sig = convertSignature(raw, key.type);
-          return sig === false ? new Error('cannot encode the signature') : sig;
-        },
-      },
-    });
-    return k;
+  return variants(key, cert, (data, hash) => {
+    const raw = key.sign(data, hash);
+    if (raw instanceof Error) return raw;
+    const sig = convertSignature(raw, key.type);
+    return sig === false ? new Error('cannot encode the signature') : sig;
   });
+}
+
+/** A certificate ssh-agent holds, for the agent to sign with (its public key, parsed). */
+export function agentCertKeys(publicKey: ParsedKey, cert: SshCertificate): CertKey[] {
+  return variants(publicKey, cert, undefined);
 }
 
 const sshString = (b: Buffer | string): Buffer => {

@@ -96,6 +96,13 @@ export function parseCertificate(text: string): SshCertificate {
   const blob = Buffer.from(b64, 'base64');
   if (blobType(blob) !== type)
     throw new Error(`the certificate says it is ${blobType(blob)}, its line says ${type}`);
+  return parseCertificateBlob(blob);
+}
+
+/** Parses a certificate blob (as an agent or a server sends it). */
+export function parseCertificateBlob(blob: Buffer): SshCertificate {
+  const type = blobType(blob);
+  if (!type.endsWith(CERT_SUFFIX)) throw new Error(`${type} is not a certificate`);
   const keyType = type.slice(0, -CERT_SUFFIX.length);
   const count = KEY_FIELDS[keyType];
   if (count === undefined)

@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import type { AnyAuthMethod, Client, ConnectConfig, SFTPWrapper } from 'ssh2';
+import type { AnyAuthMethod, BaseAgent, Client, ConnectConfig, SFTPWrapper } from 'ssh2';
 import type { DockerConnect } from '../docker.js';
 import { fsError } from '../node-fs.js';
 import { sendCertSignatures } from './cert-auth.js';
@@ -34,6 +34,8 @@ export interface ConnectVia {
   identity?: Identity;
   /** A stream to the server's SSH port instead of a TCP connection. */
   sock?: Duplex;
+  /** The client for target.agent (certAwareAgent: it offers certificates too). */
+  agent?: BaseAgent;
 }
 
 /**
@@ -76,7 +78,13 @@ export function connectSsh(
         key,
       })),
       ...(target.agent !== undefined
-        ? [{ type: 'agent', username: target.user, agent: target.agent } as AnyAuthMethod]
+        ? [
+            {
+              type: 'agent',
+              username: target.user,
+              agent: via.agent ?? target.agent,
+            } as AnyAuthMethod,
+          ]
         : []),
     ],
     ...(via.sock !== undefined ? { sock: via.sock } : {}),
