@@ -34,6 +34,10 @@ export function register(program: Command, done: (code: number) => void): void {
         "known_hosts file the nodes' host keys are checked against (default ~/.ssh/known_hosts)",
       )
       .option(
+        '--ssh-passphrase-file <file>',
+        'file whose first line is the passphrase of encrypted SSH keys (else $RKECIS_SSH_PASSPHRASE; never on the command line)',
+      )
+      .option(
         '--insecure-ignore-host-key',
         'accept any host key (as RKE itself does): no protection against a man in the middle',
       )

@@ -10,6 +10,10 @@ import { deadlineMs } from './seconds.js';
 
 export interface CollectCliOptions {
   dockerHost?: string;
+  tlsverify?: boolean;
+  tlscacert?: string;
+  tlscert?: string;
+  tlskey?: string;
   root: string;
   kubeconfig?: string;
   role?: string;
@@ -23,6 +27,19 @@ export function addCollectOptions(cmd: Command): Command {
     .option(
       '--docker-host <url>',
       `Docker Engine to inspect (default: $DOCKER_HOST, else ${DEFAULT_DOCKER_HOST})`,
+    )
+    .option(
+      '--tlsverify',
+      'TLS to a tcp:// Docker host, verifying its certificate (default: on when $DOCKER_TLS_VERIFY is set)',
+    )
+    .option(
+      '--tlscacert <file>',
+      'CA of the engine (default: ca.pem in $DOCKER_CERT_PATH or ~/.docker)',
+    )
+    .option('--tlscert <file>', 'client certificate (default: cert.pem there, when present)')
+    .option(
+      '--tlskey <file>',
+      'key of the client certificate (default: key.pem there, when present)',
     )
     .option(
       '--root <dir>',
@@ -59,6 +76,12 @@ export async function collectFromOptions(
     root: opts.root,
     timeoutMs,
     ...(opts.dockerHost !== undefined ? { dockerHost: opts.dockerHost } : {}),
+    dockerTls: {
+      ...(opts.tlsverify === true ? { tlsverify: true } : {}),
+      ...(opts.tlscacert !== undefined ? { tlscacert: opts.tlscacert } : {}),
+      ...(opts.tlscert !== undefined ? { tlscert: opts.tlscert } : {}),
+      ...(opts.tlskey !== undefined ? { tlskey: opts.tlskey } : {}),
+    },
     ...(opts.kubeconfig !== undefined ? { kubeconfig: opts.kubeconfig } : {}),
     ...(roles !== undefined ? { roles } : {}),
     ...(opts.nodeName !== undefined ? { nodeName: opts.nodeName } : {}),

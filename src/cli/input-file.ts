@@ -18,6 +18,8 @@ export class UnreadableFile extends InputError {
     readonly path: string,
     readonly problem: string,
     label: string,
+    /** The system's error code when a system call failed (ENOENT...), for callers that tell them apart. */
+    readonly code?: string,
   ) {
     super(`${label}: ${problem}`);
   }
@@ -88,14 +90,14 @@ function openChecked(path: string, opts: InputFileOptions): number {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw new UnreadableFile(path, reasonOf(e), label);
+    throw new UnreadableFile(path, reasonOf(e), label, (e as NodeJS.ErrnoException).code);
   }
   try {
     check(fstatSync(fd));
   } catch (e) {
     closeSync(fd);
     if (e instanceof InputError) throw e;
-    throw new UnreadableFile(path, reasonOf(e), label);
+    throw new UnreadableFile(path, reasonOf(e), label, (e as NodeJS.ErrnoException).code);
   }
   return fd;
 }
@@ -118,7 +120,7 @@ function readBounded(fd: number, path: string, opts: InputFileOptions): Buffer {
         continue;
       }
       if (err.code === 'EOF') break;
-      throw new UnreadableFile(path, reasonOf(e), label);
+      throw new UnreadableFile(path, reasonOf(e), label, (e as NodeJS.ErrnoException).code);
     }
     if (n === 0) break;
     total += n;

@@ -42,7 +42,8 @@ import {
 } from './cluster-scope.js';
 import { clusterNotCompliant, createClusterMerger, nameList, type ClusterMerger } from './merge.js';
 import { scanNodes } from './ssh-scan.js';
-import { nodeTargets } from './targets.js';
+import { clusterTargets } from './targets.js';
+import { readPassphrase } from './passphrase.js';
 
 export interface ClusterCliOptions extends ReportOptions {
   config?: string;
@@ -55,6 +56,7 @@ export interface ClusterCliOptions extends ReportOptions {
   kubeconfig?: string;
   clusterName?: string;
   allowPartial?: boolean;
+  sshPassphraseFile?: string;
 }
 
 function count(flag: string, text: string): number {
@@ -261,7 +263,8 @@ export async function runCluster(opts: ClusterCliOptions): Promise<number> {
     }
   } else {
     const loaded = cluster as LoadedCluster;
-    const targets = nodeTargets(loaded, env);
+    const { nodes: targets, bastion } = clusterTargets(loaded, env);
+    const passphrase = readPassphrase(opts.sshPassphraseFile, env);
     const hostKeys = {
       knownHosts:
         opts.insecureIgnoreHostKey === true ? undefined : loadKnownHosts(opts.knownHosts, env),
@@ -286,6 +289,8 @@ export async function runCluster(opts: ClusterCliOptions): Promise<number> {
         timeoutMs,
         nodeTimeoutMs,
         kubernetesNote: `listed once for the cluster: ${clusterKubeFrom}`,
+        ...(bastion !== undefined ? { bastion } : {}),
+        ...(passphrase !== undefined ? { passphrase } : {}),
       },
       (outcome) => {
         done++;

@@ -1,14 +1,19 @@
-import type { Client } from 'ssh2';
+import type { BaseAgent, Client } from 'ssh2';
 import { InputError } from '../cli/errors.js';
 import { collectFrom } from '../collect/collect.js';
 import { DockerClient } from '../collect/docker.js';
+import { certAwareAgent } from '../collect/ssh/agent.js';
+import { forwardThroughBastion } from '../collect/ssh/bastion.js';
 import {
   connectSsh,
+  describeTarget,
   dockerOverSsh,
   openSftp,
   SshError,
   type HostKeyPolicy,
+  type SshTarget,
 } from '../collect/ssh/connect.js';
+import { IdentityError, loadIdentity, type Identity } from '../collect/ssh/identity.js';
 import { sftpFs } from '../collect/ssh/sftp-fs.js';
 import type { Evidence } from '../evidence/schema.js';
 import type { Profile } from '../profiles/schema.js';
@@ -25,6 +30,88 @@ export interface SshScanOptions {
   nodeTimeoutMs: number;
   /** Why Kubernetes is not queried per node (it is listed once for the cluster). */
   kubernetesNote: string;
+  /** cluster.yml's bastion_host: every node is reached through one connection to it. */
+  bastion?: SshTarget;
+  /** Decrypts encrypted keys (RKECIS_SSH_PASSPHRASE or --ssh-passphrase-file). */
+  passphrase?: Buffer;
+}
+
+/**
+ * What the nodes of one run share: each key decrypted once (bcrypt is slow on purpose), and one
+ * SSH connection to the bastion, opened for the first node and closed after the last.
+ */
+export interface Reach {
+  identity(target: SshTarget): Promise<Identity | undefined>;
+  /** The ssh-agent client of target.agent, one per socket. */
+  agent(target: SshTarget): Promise<BaseAgent | undefined>;
+  /** The open bastion connection, or undefined without a bastion. Rejects with an SshError. */
+  bastion(): Promise<Client | undefined>;
+  close(): void;
+}
+
+export function createReach(opts: SshScanOptions): Reach {
+  const identities = new Map<string, Promise<Identity>>();
+  const identity = (t: SshTarget): Promise<Identity | undefined> => {
+    const spec = t.identity;
+    if (spec === undefined) return Promise.resolve(undefined);
+    const key = JSON.stringify([spec.keySource, spec.certSource, t.user]);
+    let p = identities.get(key);
+    if (p === undefined) {
+      p = loadIdentity(spec, t.user, opts.passphrase);
+      p.catch(() => undefined);
+      identities.set(key, p);
+    }
+    return p;
+  };
+  const agents = new Map<string, Promise<BaseAgent>>();
+  const agent = (t: SshTarget): Promise<BaseAgent | undefined> => {
+    if (t.agent === undefined) return Promise.resolve(undefined);
+    let a = agents.get(t.agent);
+    if (a === undefined) {
+      a = certAwareAgent(t.agent);
+      agents.set(t.agent, a);
+    }
+    return a;
+  };
+  let bastionConn: Client | undefined;
+  let bastion: Promise<Client | undefined> | undefined;
+  const openBastion = async (b: SshTarget): Promise<Client> => {
+    const { Client: SshClient } = await import('ssh2');
+    const conn: Client = new SshClient();
+    bastionConn = conn;
+    try {
+      const id = await identity(b).catch((e: unknown) => {
+        if (e instanceof IdentityError && b.agent !== undefined) return undefined;
+        throw e;
+      });
+      const a = await agent(b);
+      await connectSsh(conn, b, opts.hostKeys, opts.timeoutMs, {
+        ...(id !== undefined ? { identity: id } : {}),
+        ...(a !== undefined ? { agent: a } : {}),
+      });
+    } catch (e) {
+      conn.destroy();
+      const why = e instanceof SshError || e instanceof IdentityError ? e.message : String(e);
+      throw new SshError(`cannot use the bastion host ${describeTarget(b)}: ${why}`);
+    }
+    return conn;
+  };
+  return {
+    identity,
+    agent,
+    bastion: () => {
+      const b = opts.bastion;
+      if (b === undefined) return Promise.resolve(undefined);
+      bastion ??= openBastion(b);
+      return bastion;
+    },
+    close: () => {
+      const c = bastionConn;
+      if (c === undefined) return;
+      c.end();
+      setTimeout(() => c.destroy(), 2000).unref();
+    },
+  };
 }
 
 export type NodeOutcome =
@@ -38,19 +125,45 @@ export type NodeOutcome =
 export async function scanNodeOverSsh(
   target: NodeTarget,
   opts: SshScanOptions,
+  reach: Reach,
 ): Promise<NodeOutcome> {
   const { Client: SshClient } = await import('ssh2');
   const conn: Client = new SshClient();
   const { ssh } = target;
-  const where = `${ssh.user}@${ssh.host}:${ssh.port}`;
+  const where = describeTarget(ssh);
   let timer: NodeJS.Timeout | undefined;
   const work = (async () => {
-    await connectSsh(conn, ssh, opts.hostKeys, opts.timeoutMs);
+    const identity = await reach.identity(ssh).catch((e: unknown) => {
+      // With ssh_agent_auth RKE reads no key file: one that cannot be used leaves the agent.
+      if (e instanceof IdentityError && ssh.agent !== undefined) return undefined;
+      throw e instanceof IdentityError ? new SshError(`${where}: ${e.message}`) : e;
+    });
+    const bastion = await reach.bastion();
+    const sock =
+      bastion !== undefined && opts.bastion !== undefined
+        ? await forwardThroughBastion(
+            bastion,
+            describeTarget(opts.bastion),
+            ssh.host,
+            ssh.port,
+            opts.timeoutMs,
+          )
+        : undefined;
+    const agent = await reach.agent(ssh);
+    await connectSsh(conn, ssh, opts.hostKeys, opts.timeoutMs, {
+      ...(identity !== undefined ? { identity } : {}),
+      ...(sock !== undefined ? { sock } : {}),
+      ...(agent !== undefined ? { agent } : {}),
+    });
     const sftp = await openSftp(conn);
     const docker = new DockerClient(
       {
         url: `ssh://${where}${target.dockerSocket.startsWith('/') ? '' : '/'}${target.dockerSocket}`,
         connect: dockerOverSsh(conn, target.dockerSocket),
+        connection:
+          opts.bastion !== undefined
+            ? `SSH through the bastion host ${describeTarget(opts.bastion)}, then an OpenSSH stream-local forward to the socket`
+            : 'SSH (an OpenSSH stream-local forward to the socket)',
       },
       opts.timeoutMs,
     );
@@ -100,13 +213,18 @@ export async function scanNodes(
   onOutcome: (outcome: NodeOutcome) => void,
 ): Promise<void> {
   let next = 0;
+  const reach = createReach(opts);
   const worker = async (): Promise<void> => {
     while (next < targets.length) {
       const t = targets[next++] as NodeTarget;
-      onOutcome(await scanNodeOverSsh(t, opts));
+      onOutcome(await scanNodeOverSsh(t, opts, reach));
     }
   };
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(opts.concurrency, targets.length)) }, worker),
-  );
+  try {
+    await Promise.all(
+      Array.from({ length: Math.max(1, Math.min(opts.concurrency, targets.length)) }, worker),
+    );
+  } finally {
+    reach.close();
+  }
 }

@@ -7,7 +7,12 @@ import { EVIDENCE_API_VERSION, EVIDENCE_KIND, type Role } from '../evidence/cons
 import type { Evidence } from '../evidence/schema.js';
 import type { Profile } from '../profiles/schema.js';
 import { VERSION } from '../version.js';
-import { DEFAULT_TIMEOUT_MS, DockerClient, dockerEndpoint } from './docker.js';
+import {
+  DEFAULT_TIMEOUT_MS,
+  DockerClient,
+  dockerEndpoint,
+  type DockerTlsOptions,
+} from './docker.js';
 import { collectFiles } from './host-files.js';
 import {
   collectKubernetes,
@@ -23,6 +28,8 @@ export interface CollectOptions {
   profile: Profile;
   /** Docker Engine URL; default DOCKER_HOST, then unix:///var/run/docker.sock. */
   dockerHost?: string;
+  /** TLS to a tcp:// engine, as the docker CLI's --tlsverify, --tlscacert, --tlscert, --tlskey. */
+  dockerTls?: DockerTlsOptions;
   /** Where the node's filesystem is mounted; default "/". */
   root?: string;
   kubeconfig?: string;
@@ -43,7 +50,10 @@ export async function collect(options: CollectOptions): Promise<Evidence> {
   const env = options.env ?? process.env;
   const root = resolve(options.root ?? '/');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const docker = new DockerClient(dockerEndpoint(options.dockerHost, env), timeoutMs);
+  const docker = new DockerClient(
+    dockerEndpoint(options.dockerHost, env, options.dockerTls),
+    timeoutMs,
+  );
   const kube = findKubeconfig(options.kubeconfig, env);
   await checkRoot(root);
   const own = root === '/';
@@ -136,6 +146,7 @@ export async function collectFrom(src: CollectSources): Promise<Evidence> {
       version: VERSION,
       root: src.fs.display,
       dockerHost: src.docker.endpoint.url,
+      dockerConnection: src.docker.endpoint.connection,
       kubernetes:
         'note' in src.kubernetes
           ? src.kubernetes.note

@@ -210,6 +210,11 @@ export function evaluate(profile: Profile, evidence: Evidence): NodeReport {
       })),
       ...(version !== undefined ? { kubernetesVersion: version } : {}),
       ...(evidence.collectedAt !== undefined ? { collectedAt: evidence.collectedAt } : {}),
+      ...(evidence.collector?.dockerConnection !== undefined
+        ? {
+            dockerConnection: `${evidence.collector.dockerHost ?? 'Docker'} (${evidence.collector.dockerConnection})`,
+          }
+        : {}),
     },
     summary: summarize(results),
     results,

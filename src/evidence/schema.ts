@@ -121,6 +121,8 @@ export const evidenceSchema = z
         version: z.string(),
         root: z.string().optional(),
         dockerHost: z.string().optional(),
+        /** How the engine was reached: unix socket, SSH, TLS, or plain TCP (not encrypted). */
+        dockerConnection: z.string().optional(),
         kubernetes: z.string().optional(),
       })
       .strict()

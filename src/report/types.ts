@@ -92,6 +92,8 @@ export interface NodeInfo {
   kubernetesVersion?: string;
   /** When the evidence was collected (ISO 8601), as the bundle says. */
   collectedAt?: string;
+  /** How the Docker engine was reached ("tcp://h:2375 (plain TCP: not encrypted, ...)"), when known. */
+  dockerConnection?: string;
 }
 
 export interface ProfileInfo {

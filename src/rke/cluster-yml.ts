@@ -113,15 +113,23 @@ const sshPort = z
     error: 'port must be a TCP port number (1-65535)',
   });
 
-const nodeSchema = z.looseObject({
-  address: z.string({ error: 'a node needs an address' }).min(1, 'a node needs an address'),
-  internal_address: z.string().nullish(),
-  hostname_override: z.string().nullish(),
-  // How RKE (and `rkecis cluster`) reach the node over SSH.
+/** How RKE (and `rkecis cluster`) log in over SSH, on a node and on the bastion host alike. */
+const sshLogin = {
   port: sshPort.nullish(),
   user: z.string().nullish(),
   ssh_key: z.string().nullish(),
   ssh_key_path: z.string().nullish(),
+  ssh_cert: z.string().nullish(),
+  ssh_cert_path: z.string().nullish(),
+  // RKE reads these but uses the top-level ssh_agent_auth for every connection.
+  ssh_agent_auth: z.boolean().nullish(),
+};
+
+const nodeSchema = z.looseObject({
+  address: z.string({ error: 'a node needs an address' }).min(1, 'a node needs an address'),
+  internal_address: z.string().nullish(),
+  hostname_override: z.string().nullish(),
+  ...sshLogin,
   docker_socket: z.string().nullish(),
   role: z
     .array(
@@ -150,7 +158,17 @@ export const clusterYmlSchema = z.looseObject(
     kubernetes_version: z.string().nullish(),
     cluster_name: z.string().nullish(),
     ssh_key_path: z.string().nullish(),
+    ssh_cert_path: z.string().nullish(),
     ssh_agent_auth: z.boolean().nullish(),
+    // A jump host: RKE reaches every node through it.
+    bastion_host: z
+      .looseObject({
+        address: z.string().nullish(),
+        ...sshLogin,
+        // RKE's Kubernetes client through the bastion; rkecis uses no proxy variables.
+        ignore_proxy_env_vars: z.boolean().nullish(),
+      })
+      .nullish(),
     prefix_path: z.string().nullish(),
     authorization: z.looseObject({ mode: z.enum(['rbac', 'none']).nullish() }).nullish(),
     cloud_provider: z.looseObject({ name: z.string().nullish() }).nullish(),

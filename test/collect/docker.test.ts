@@ -1,7 +1,16 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/cli/errors.js';
-import { DockerClient, dockerEndpoint, reduceInspect } from '../../src/collect/docker.js';
+import {
+  DockerClient,
+  dockerEndpoint,
+  PLAIN_TCP,
+  reduceInspect,
+} from '../../src/collect/docker.js';
 import { expectError } from './expect-error.js';
 import { dockerPing, fakeDocker, inspectOf, json, type Route } from './fake-docker.js';
 
@@ -41,15 +50,18 @@ describe('dockerEndpoint', () => {
     expect(dockerEndpoint('unix:///a.sock', { DOCKER_HOST: 'unix:///b.sock' })).toEqual({
       url: 'unix:///a.sock',
       socketPath: '/a.sock',
+      connection: 'unix socket',
     });
     expect(dockerEndpoint(undefined, { DOCKER_HOST: 'tcp://10.0.0.1:2375' })).toEqual({
       url: 'tcp://10.0.0.1:2375',
       host: '10.0.0.1',
       port: 2375,
+      connection: PLAIN_TCP,
     });
     expect(dockerEndpoint(undefined, {})).toEqual({
       url: 'unix:///var/run/docker.sock',
       socketPath: '/var/run/docker.sock',
+      connection: 'unix socket',
     });
     expect(dockerEndpoint('tcp://[::1]:2375', {})).toMatchObject({ host: '::1', port: 2375 });
   });
@@ -62,6 +74,96 @@ describe('dockerEndpoint', () => {
   ])('refuses %s with an InputError naming it', (url) => {
     expect(() => dockerEndpoint(url, {})).toThrow(InputError);
     expect(() => dockerEndpoint(url, {})).toThrow(url);
+  });
+});
+
+describe('dockerEndpoint with TLS, as the docker CLI finds its files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rkecis-docker-tls-'));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const pem = (name: string): [string, string] => {
+    const key = join(dir, `${name}-key.pem`);
+    const cert = join(dir, `${name}.pem`);
+    execFileSync('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      `/CN=${name}`,
+    ]);
+    return [cert, key];
+  };
+  const [ca] = pem('ca');
+  const [cert, key] = pem('client');
+  const [, otherKey] = pem('other');
+  const folder = (files: Record<string, string>): string => {
+    const d = join(dir, Object.keys(files).join('+') || 'none');
+    mkdirSync(d, { recursive: true });
+    for (const [name, from] of Object.entries(files))
+      writeFileSync(join(d, name), readFileSync(from));
+    return d;
+  };
+  const tcp = 'tcp://10.0.0.5:2376';
+  const fail = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(InputError);
+      return (e as Error).message;
+    }
+    throw new Error('no error');
+  };
+
+  it('takes ca.pem, cert.pem and key.pem from DOCKER_CERT_PATH when DOCKER_TLS_VERIFY is set', () => {
+    const d = folder({ 'ca.pem': ca, 'cert.pem': cert, 'key.pem': key });
+    const e = dockerEndpoint(tcp, { DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: d });
+    expect(e).toMatchObject({ host: '10.0.0.5', port: 2376, tls: { caFile: join(d, 'ca.pem') } });
+    expect(e.connection).toBe(
+      `TLS, the engine's certificate verified against ${join(d, 'ca.pem')}, with a client certificate`,
+    );
+    // ~/.docker when DOCKER_CERT_PATH is not set; no client certificate when there is none.
+    const home = join(dir, 'home');
+    mkdirSync(join(home, '.docker'), { recursive: true });
+    writeFileSync(join(home, '.docker', 'ca.pem'), readFileSync(ca));
+    expect(dockerEndpoint(tcp, { HOME: home }, { tlsverify: true }).connection).toMatch(
+      /without a client certificate$/,
+    );
+    // Without TLS asked for, a tcp:// engine is plain HTTP, and says so.
+    expect(dockerEndpoint(tcp, { DOCKER_CERT_PATH: d }).connection).toBe(PLAIN_TCP);
+  });
+
+  it('names the missing or mismatched file', () => {
+    expect(
+      fail(() => dockerEndpoint(tcp, { DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: folder({}) })),
+    ).toMatch(
+      /^DOCKER_CERT_PATH \S+ has no readable ca\.pem \(no such file\): TLS needs the CA that signed the engine's certificate/,
+    );
+    const noKey = folder({ 'ca.pem': ca, 'cert.pem': cert });
+    expect(
+      fail(() => dockerEndpoint(tcp, { DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: noKey })),
+    ).toBe(
+      `${join(noKey, 'cert.pem')} has no key beside it: ${join(noKey, 'key.pem')} is missing (a client certificate needs its key: give both, or neither)`,
+    );
+    expect(
+      fail(() => dockerEndpoint(tcp, {}, { tlscacert: ca, tlscert: cert, tlskey: otherKey })),
+    ).toMatch(/^the Docker TLS files .* cannot be used: .*(mismatch|values)/i);
+    expect(fail(() => dockerEndpoint(tcp, {}, { tlscacert: join(dir, 'none.pem') }))).toBe(
+      `--tlscacert ${join(dir, 'none.pem')}: no such file`,
+    );
+    expect(fail(() => dockerEndpoint('unix:///run/docker.sock', {}, { tlsverify: true }))).toMatch(
+      /are for a tcp:\/\/ Docker host, not a unix socket/,
+    );
   });
 });
 

@@ -1,17 +1,17 @@
 import type { Duplex } from 'node:stream';
-import type { Client, ConnectConfig, SFTPWrapper } from 'ssh2';
+import type { AnyAuthMethod, BaseAgent, Client, ConnectConfig, SFTPWrapper } from 'ssh2';
 import type { DockerConnect } from '../docker.js';
 import { fsError } from '../node-fs.js';
+import { sendCertSignatures } from './cert-auth.js';
+import type { Identity, IdentitySpec } from './identity.js';
 import { judgeHostKey, preferredHostKeyAlgorithms, type KnownHosts } from './known-hosts.js';
 
 export interface SshTarget {
   host: string;
   port: number;
   user: string;
-  /** Private key text (OpenSSH or PEM), when one is used. */
-  privateKey?: Buffer;
-  /** Where the key came from, for messages ("ssh_key_path ~/.ssh/id_rsa"). */
-  keySource?: string;
+  /** The private key (and its certificate) to offer, when one is used. */
+  identity?: IdentitySpec;
   /** ssh-agent socket (ssh_agent_auth), when used. */
   agent?: string;
 }
@@ -26,18 +26,29 @@ export class SshError extends Error {
   override readonly name = 'SshError';
 }
 
-const describeTarget = (t: SshTarget): string => `${t.user}@${t.host}:${t.port}`;
+export const describeTarget = (t: SshTarget): string => `${t.user}@${t.host}:${t.port}`;
+
+/** How to reach the server: a TCP connection of its own, or a stream (a channel through a bastion). */
+export interface ConnectVia {
+  /** The key to offer, loaded (decrypted, its certificate checked) from target.identity. */
+  identity?: Identity;
+  /** A stream to the server's SSH port instead of a TCP connection. */
+  sock?: Duplex;
+  /** The client for target.agent (certAwareAgent: it offers certificates too). */
+  agent?: BaseAgent;
+}
 
 /**
- * Opens an SSH connection as RKE does (key or agent authentication, no password, no keyboard),
- * with the server's host key checked against known_hosts unless the policy says not to.
- * Rejects with an SshError whose message says what went wrong in the user's terms.
+ * Opens an SSH connection as RKE does (key, certificate or agent authentication, no password,
+ * no keyboard), with the server's host key checked against known_hosts unless the policy says
+ * not to. Rejects with an SshError whose message says what went wrong in the user's terms.
  */
 export function connectSsh(
   conn: Client,
   target: SshTarget,
   policy: HostKeyPolicy,
   timeoutMs: number,
+  via: ConnectVia = {},
 ): Promise<void> {
   let hostKeyProblem: string | undefined;
   const known = policy.knownHosts;
@@ -60,8 +71,23 @@ export function connectSsh(
     ...(prefer.length > 0
       ? { algorithms: { serverHostKey: { prepend: prefer, append: [], remove: [] } } }
       : {}),
-    ...(target.privateKey !== undefined ? { privateKey: target.privateKey } : {}),
-    ...(target.agent !== undefined ? { agent: target.agent } : {}),
+    authHandler: [
+      ...(via.identity?.keys ?? []).map((key): AnyAuthMethod => ({
+        type: 'publickey',
+        username: target.user,
+        key,
+      })),
+      ...(target.agent !== undefined
+        ? [
+            {
+              type: 'agent',
+              username: target.user,
+              agent: via.agent ?? target.agent,
+            } as AnyAuthMethod,
+          ]
+        : []),
+    ],
+    ...(via.sock !== undefined ? { sock: via.sock } : {}),
   } as ConnectConfig;
   return new Promise<void>((resolve, reject) => {
     let settled = false;
@@ -73,7 +99,7 @@ export function connectSsh(
       if (settled) return;
       settled = true;
       conn.destroy();
-      reject(new SshError(explain(e, target, hostKeyProblem, timeoutMs)));
+      reject(new SshError(explain(e, target, via, hostKeyProblem, timeoutMs)));
     });
     conn.once('close', () => {
       if (settled) return;
@@ -84,35 +110,37 @@ export function connectSsh(
     });
     try {
       conn.connect(config);
+      sendCertSignatures(conn);
     } catch (e) {
       settled = true;
-      // A key ssh2 cannot parse (or an encrypted one) is thrown by connect().
-      reject(new SshError(keyProblem(e as Error, target)));
+      reject(new SshError(`${describeTarget(target)}: ${(e as Error).message}`));
     }
   });
-}
-
-function keyProblem(e: Error, t: SshTarget): string {
-  const what = t.keySource ?? 'the private key';
-  if (/encrypted/i.test(e.message))
-    return `${what} is encrypted: rkecis cannot ask for its passphrase; load it into ssh-agent and set ssh_agent_auth: true`;
-  return `${what}: ${e.message}`;
 }
 
 function explain(
   e: Error & { level?: string; code?: string },
   t: SshTarget,
+  via: ConnectVia,
   hostKeyProblem: string | undefined,
   timeoutMs: number,
 ): string {
   const where = describeTarget(t);
   if (hostKeyProblem !== undefined) return hostKeyProblem;
   if (e.level === 'client-authentication') {
+    const id = via.identity;
     const how = [
-      ...(t.privateKey !== undefined ? [t.keySource ?? 'the private key'] : []),
+      ...(id !== undefined ? [id.tried] : []),
       ...(t.agent !== undefined ? ['ssh-agent'] : []),
     ];
-    return `${where}: authentication failed (tried ${how.length > 0 ? how.join(' and ') : 'no key: none was configured'})`;
+    const certOffered = id !== undefined && id.keys.length > 1;
+    return (
+      `${where}: authentication failed for user ${t.user} (tried ${how.length > 0 ? how.join(' and ') : 'no key: none was configured'})` +
+      (id?.certNote !== undefined ? `; ${id.certNote}` : '') +
+      (certOffered
+        ? "; the node refused the certificate too: is its CA in the node's TrustedUserCAKeys (a certificate signed by another CA is refused)?"
+        : '')
+    );
   }
   if (e.level === 'client-timeout' || /Timed out while waiting for handshake/i.test(e.message))
     return `${where}: no SSH handshake within ${timeoutMs / 1000}s (is the node up, and is this its SSH port?)`;

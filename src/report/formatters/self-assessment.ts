@@ -56,6 +56,8 @@ export function selfAssessment(report: NodeReport): SelfAssessment {
     ['Date', report.generatedAt ?? 'not recorded'],
   ];
   if (node.collectedAt !== undefined) header.push(['Evidence collected', node.collectedAt]);
+  if (node.dockerConnection !== undefined)
+    header.push(['Docker Engine connection', node.dockerConnection]);
   if (report.waivers !== undefined) header.push(['Waivers file', report.waivers.file]);
   // With its arithmetic: "90.0% = 72 pass / (72 pass + 8 fail + 0 error)", beside 72 of 96 scored.
   const rate = nodePassRateText(summary);

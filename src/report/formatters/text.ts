@@ -168,6 +168,8 @@ export function text(report: NodeReport, options: TextOptions = {}): string {
       '  ',
     ),
   );
+  if (n.dockerConnection !== undefined)
+    out.push(...fill(oneLine(`Docker: ${n.dockerConnection}`), width, '', '  '));
   for (const s of n.skipped)
     out.push(
       ...fill(
