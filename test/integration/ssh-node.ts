@@ -39,6 +39,10 @@ export async function keygen(path: string, comment: string): Promise<string> {
 
 export interface SshNode {
   port: number;
+  /** Every port it listens on (`ports` of startSshNode; else just `port`). */
+  ports: number[];
+  /** sshd's own process: its CPU times, with its finished connections', are in /proc/PID/stat. */
+  pid: number;
   /** "ssh-ed25519 AAAA..." (the host key, as known_hosts lists it). */
   hostKey: string;
   log: () => string;
@@ -50,6 +54,8 @@ export interface SshNode {
  * sit at the real paths (start-ssh-node.sh), key authentication only, the SFTP subsystem, and
  * ForceCommand internal-sftp, so no shell command can run on it at all: a client that tried
  * would get an SFTP server instead. Stream-local forwarding (the Docker socket) is allowed.
+ * A simulated fleet (test/integration/ssh-fleet.ts) gives one sshd many ports, and some nodes a
+ * shell (the guide's commands over `ssh node bash -s`) or a session that never answers.
  */
 export async function startSshNode(opts: {
   dir: string;
@@ -57,17 +63,25 @@ export async function startSshNode(opts: {
   root: string;
   dockerSocket: string;
   authorizedKeys: string;
+  /** Listen on these ports (at most 16: sshd's MAX_LISTEN_SOCKS); default one free port. */
+  ports?: number[];
+  /** What every session runs; default internal-sftp; null: what the client asks (a shell). */
+  forceCommand?: string | null;
+  /** sshd_config lines put first: for most keywords the first value given wins. */
+  extraConfig?: string[];
 }): Promise<SshNode> {
   mkdirSync(opts.dir, { recursive: true });
   const hostKeyFile = join(opts.dir, 'ssh_host_ed25519_key');
   const hostKey = (await keygen(hostKeyFile, `host-${opts.name}`)).split(' ').slice(0, 2).join(' ');
   writeFileSync(join(opts.dir, 'authorized_keys'), `${opts.authorizedKeys}\n`, { mode: 0o600 });
-  const port = await freePort();
+  const ports = opts.ports ?? [await freePort()];
+  const forceCommand = opts.forceCommand === undefined ? 'internal-sftp' : opts.forceCommand;
   const config = join(opts.dir, 'sshd_config');
   writeFileSync(
     config,
     [
-      `Port ${port}`,
+      ...(opts.extraConfig ?? []),
+      ...ports.map((p) => `Port ${p}`),
       'ListenAddress 127.0.0.1',
       `HostKey ${hostKeyFile}`,
       'PidFile none',
@@ -80,7 +94,7 @@ export async function startSshNode(opts: {
       `AuthorizedKeysFile ${join(opts.dir, 'authorized_keys')}`,
       'StrictModes no',
       'Subsystem sftp internal-sftp',
-      'ForceCommand internal-sftp',
+      ...(forceCommand !== null ? [`ForceCommand ${forceCommand}`] : []),
       'AllowStreamLocalForwarding yes',
       // OpenSSH refuses stream-local forwards too unless TCP forwarding is allowed (RKE needs it as well).
       'AllowTcpForwarding local',
@@ -107,7 +121,7 @@ export async function startSshNode(opts: {
     }),
   );
   const deadline = Date.now() + 20_000;
-  while (!log.includes(`Server listening on 127.0.0.1 port ${port}`)) {
+  while (!ports.every((p) => log.includes(`Server listening on 127.0.0.1 port ${p}.`))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`sshd for ${opts.name} did not start:\n${log}`);
@@ -115,7 +129,9 @@ export async function startSshNode(opts: {
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
-    port,
+    port: ports[0] as number,
+    ports,
+    pid: child.pid as number,
     hostKey,
     log: () => log,
     stop: async () => {
