@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from './engine.js';
 
-const SCRIPT = fileURLToPath(new URL('./start-ssh-node.sh', import.meta.url));
+// Beside this file, or, from the compiled benchmark (dist-bench/), in the source tree.
+const SCRIPT =
+  ['./start-ssh-node.sh', '../../../test/integration/start-ssh-node.sh']
+    .map((f) => fileURLToPath(new URL(f, import.meta.url)))
+    .find((f) => existsSync(f)) ?? 'start-ssh-node.sh';
 export const SSHD = '/usr/sbin/sshd';
 
 /** Why the SSH tests cannot run here, or undefined when they can (root, sshd, unshare). */
