@@ -8,6 +8,8 @@ export interface PlotSeries {
   label: string;
   points: { nodes: number; seconds: number }[];
   dashed?: boolean;
+  /** Index into the palette: a concurrency keeps its colour across series. */
+  colour?: number;
 }
 
 const COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#d62728', '#8c564b'];
@@ -17,12 +19,16 @@ const esc = (s: string): string =>
 
 const fmt = (x: number): string => (x >= 1 ? x.toLocaleString('en-US') : String(x));
 
-/** Powers of ten covering [lo, hi]. */
+/** Powers of ten covering [lo, hi] (at least one decade). */
 function decades(lo: number, hi: number): number[] {
   const out: number[] = [];
-  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) out.push(10 ** e);
+  const top = Math.max(Math.ceil(Math.log10(hi)), Math.floor(Math.log10(lo)) + 1);
+  for (let e = Math.floor(Math.log10(lo)); e <= top; e++) out.push(10 ** e);
   return out;
 }
+
+/** 2× and 5× each decade, labelled when the axis spans few decades. */
+const minors = (ds: readonly number[]): number[] => ds.slice(0, -1).flatMap((d) => [2 * d, 5 * d]);
 
 export function clusterPlotSvg(series: readonly PlotSeries[], title: string, note: string): string {
   const W = 720;
@@ -48,6 +54,28 @@ export function clusterPlotSvg(series: readonly PlotSeries[], title: string, not
     `<text x="${m.left}" y="22" font-size="15" font-weight="bold" fill="#222">${esc(title)}</text>`,
     `<text x="${m.left}" y="40" fill="#555">${esc(note)}</text>`,
   ];
+  const fewX = xs.length <= 3;
+  const fewY = ys.length <= 3;
+  for (const x of minors(xs)) {
+    out.push(
+      `<line x1="${r(px(x))}" y1="${m.top}" x2="${r(px(x))}" y2="${H - m.bottom}" stroke="#f0f0f0"/>`,
+      ...(fewX
+        ? [
+            `<text x="${r(px(x))}" y="${H - m.bottom + 16}" text-anchor="middle" fill="#777">${fmt(x)}</text>`,
+          ]
+        : []),
+    );
+  }
+  for (const y of minors(ys)) {
+    out.push(
+      `<line x1="${m.left}" y1="${r(py(y))}" x2="${W - m.right}" y2="${r(py(y))}" stroke="#f0f0f0"/>`,
+      ...(fewY
+        ? [
+            `<text x="${m.left - 6}" y="${r(py(y) + 4)}" text-anchor="end" fill="#777">${fmt(y)} s</text>`,
+          ]
+        : []),
+    );
+  }
   for (const x of xs) {
     out.push(
       `<line x1="${r(px(x))}" y1="${m.top}" x2="${r(px(x))}" y2="${H - m.bottom}" stroke="#ddd"/>`,
@@ -65,7 +93,7 @@ export function clusterPlotSvg(series: readonly PlotSeries[], title: string, not
     `<text x="16" y="${r((m.top + H - m.bottom) / 2)}" text-anchor="middle" fill="#333" transform="rotate(-90 16 ${r((m.top + H - m.bottom) / 2)})">wall time</text>`,
   );
   series.forEach((s, i) => {
-    const colour = COLOURS[i % COLOURS.length] as string;
+    const colour = COLOURS[(s.colour ?? i) % COLOURS.length] as string;
     const pts = [...s.points].sort((a, b) => a.nodes - b.nodes);
     const path = pts.map((p) => `${r(px(p.nodes))},${r(py(p.seconds))}`).join(' ');
     out.push(

@@ -479,16 +479,18 @@ export async function clusterBench(
     }
 
     const series: PlotSeries[] = [
-      ...o.concurrencies.map((c) => ({
+      ...o.concurrencies.map((c, i) => ({
         label: `rkecis, concurrency ${c}`,
+        colour: i,
         points: rows
           .filter((r) => r.concurrency === c)
           .map((r) => ({ nodes: r.nodes, seconds: r.wallMs.median / 1000 })),
       })),
       ...o.concurrencies
-        .map((c) => ({
+        .map((c, i) => ({
           label: `guide over ssh, -P ${c}`,
           dashed: true,
+          colour: i,
           points: manual
             .filter((m) => m.concurrency === c)
             .map((m) => ({ nodes: m.nodes, seconds: m.totalMs / 1000 })),
