@@ -29,6 +29,11 @@ export interface NodeScanResult {
   speedup: number;
   /** When NODE_EXTRA_CA_CERTS is set: rkecis timed without it too, in the same rounds. */
   withoutExtraCaCerts?: Spread & { speedup: number };
+  /**
+   * `node -e 0` in the same rounds (with the environment as given, and without
+   * NODE_EXTRA_CA_CERTS when it is set): a scan's time over Node.js's own start-up.
+   */
+  nodeAlone: Spread & { withoutExtraCaCerts?: Spread };
 }
 
 export const onPath = (tool: string): boolean =>
@@ -179,6 +184,8 @@ export async function nodeScanBench(
     const withCa = plainEnv.NODE_EXTRA_CA_CERTS !== process.env.NODE_EXTRA_CA_CERTS;
     const A2 = (): ReturnType<typeof timed> => timed(process.execPath, scanArgs, { env: plainEnv });
     const B = (): ReturnType<typeof timed> => timed('bash', [scriptFile, guideOut]);
+    const N = (env?: NodeJS.ProcessEnv): ReturnType<typeof timed> =>
+      timed(process.execPath, ['-e', '0'], env !== undefined ? { env } : {});
     const check = (what: string, r: Awaited<ReturnType<typeof timed>>, ok: number[]): void => {
       if (r.code === null || !ok.includes(r.code))
         throw new Error(`${what} exited ${String(r.code)}: ${r.stderr.slice(0, 2000)}`);
@@ -190,6 +197,8 @@ export async function nodeScanBench(
     const a: number[] = [];
     const b: number[] = [];
     const a2: number[] = [];
+    const n: number[] = [];
+    const n2: number[] = [];
     for (let i = 0; i < runs; i++) {
       const ra = await A();
       check('rkecis scan', ra, [0, 1]);
@@ -203,7 +212,9 @@ export async function nodeScanBench(
         check('rkecis scan (NODE_EXTRA_CA_CERTS unset)', ra2, [0, 1]);
         a2.push(ra2.ms);
         also = `, rkecis scan without NODE_EXTRA_CA_CERTS ${ra2.ms.toFixed(0)} ms`;
+        n2.push((await N(plainEnv)).ms);
       }
+      n.push((await N()).ms);
       log(
         `run ${i + 1}/${runs}: rkecis scan ${ra.ms.toFixed(0)} ms, guide procedure ${rb.ms.toFixed(0)} ms${also}`,
       );
@@ -245,6 +256,7 @@ export async function nodeScanBench(
             : null,
       },
       speedup: Math.round((rb.medianMs / ra.medianMs) * 10) / 10,
+      nodeAlone: { ...spread(n), ...(n2.length > 0 ? { withoutExtraCaCerts: spread(n2) } : {}) },
       ...(ra2 !== undefined
         ? {
             withoutExtraCaCerts: {

@@ -273,6 +273,22 @@ function table(): string {
           ', ',
         )}) ${ms(s.guide.minMs)}–${ms(s.guide.maxMs)}${s.guide.skipped !== null ? `; ${s.guide.skipped.why}` : ''}`,
     ]);
+    const over = (scan: number, alone: number): string =>
+      `**${ms(scan - alone)}** (rkecis scan ${ms(scan)}, node -e 0 ${ms(alone)})`;
+    row([
+      "node scan over Node.js's own start-up (medians, same rounds)",
+      over(s.rkecis.medianMs, s.nodeAlone.medianMs),
+      '≤ 100 ms',
+      'whole processes; the scan reads Docker, the files and the API server and writes its report',
+    ]);
+    const plain = s.nodeAlone.withoutExtraCaCerts;
+    if (s.withoutExtraCaCerts !== undefined && plain !== undefined)
+      row([
+        'the same without NODE_EXTRA_CA_CERTS',
+        over(s.withoutExtraCaCerts.medianMs, plain.medianMs),
+        '≤ 100 ms',
+        '',
+      ]);
     const w = s.withoutExtraCaCerts;
     if (w !== undefined)
       row([
