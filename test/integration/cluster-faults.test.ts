@@ -59,7 +59,7 @@ describe.skipIf(SKIP_DOCKER)('rkecis cluster with faulty nodes (real sshd, one e
       example: hardened,
       engineSocket: engine.host.slice('unix://'.length),
       nodes: 6,
-      faults: { refuse: 1, hang: 1, slowDocker: 1, slowDockerMs: 8000 },
+      faults: { refuse: 1, hang: 1, slowDocker: 1, slowDockerMs: 15_000 },
     });
     api = await plantApiServer(hardened);
     nodes = [...fleet.healthy, ...fleet.faulty];
@@ -73,10 +73,11 @@ describe.skipIf(SKIP_DOCKER)('rkecis cluster with faulty nodes (real sshd, one e
       api.kubeconfig,
       '--concurrency',
       '4',
+      // Margins for a busy machine: a healthy node takes about a second here under load.
       '--timeout',
-      '3',
+      '5',
       '--node-timeout',
-      '6',
+      '12',
       '--format',
       'json',
     ]);
@@ -125,8 +126,8 @@ describe.skipIf(SKIP_DOCKER)('rkecis cluster with faulty nodes (real sshd, one e
       reason: expect.stringContaining('connection refused') as string,
     });
     // Logged in, then silence: only --node-timeout ends it.
-    expect(reasons.hang?.reason).toMatch(/did not finish within 6s \(--node-timeout\)/);
-    // The Docker API behind the proxy answers after 8 s: the ping gives up at --timeout.
+    expect(reasons.hang?.reason).toMatch(/did not finish within 12s \(--node-timeout\)/);
+    // The Docker API behind the proxy answers after 15 s: the ping gives up at --timeout.
     expect(reasons['slow-docker']?.reason).toMatch(/Docker host ssh:\/\/.*timed out/);
   });
 
