@@ -3,23 +3,38 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { cpus, freemem, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, lastJson, mib, peakRssKiB, ROOT, spread, timed, type Spread } from './lib.js';
+import { clusterBench, type ClusterBenchResult } from './cluster-scan.js';
+import { profileMarkdown } from './cpu-profile.js';
 import { nodeScanBench, type NodeScanResult } from './node-scan.js';
 
 /**
  * `npm run bench`: rkecis's speed, measured (not asserted), printed as a table and written to
- * bench/results/. Options: --only scan,eval,merge,startup; --runs N (node scan, default 10);
- * --startup-runs N (default 21); --merge-nodes 1000,100000.
+ * bench/results/. Options: --only startup,scan,eval,merge,cluster; --runs N (node scan, default
+ * 10); --startup-runs N (default 21); --merge-nodes 1000,100000; and for the cluster scan over
+ * SSH: --cluster-nodes 1,10,100,500,1000; --cluster-concurrency 10,25,50;
+ * --cluster-manual-nodes 1,10,20 (the guide's commands over ssh too); --cluster-runs N (default
+ * 3 up to 100 nodes, else 1); --cluster-faults 0.1 (a fault run: that fraction of
+ * --cluster-fault-nodes 100 refusing, hanging or slow; 0 for none) with --cluster-node-timeout 15
+ * and --cluster-slow-docker-ms 2000; --cluster-profile-nodes 100 and --cluster-trace-nodes 10
+ * (the --cpu-prof run and the packet-count run; 0 for none).
  */
 const argv = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? argv[i + 1] : undefined;
 };
-const only = new Set((opt('only') ?? 'startup,scan,eval,merge').split(','));
+const only = new Set((opt('only') ?? 'startup,scan,eval,merge,cluster').split(','));
 const scanRuns = Number(opt('runs') ?? '10');
 const startupRuns = Number(opt('startup-runs') ?? '21');
 const evalSizes = (opt('eval-nodes') ?? '1000,10000,100000').split(',').map(Number);
 const mergeSizes = (opt('merge-nodes') ?? '1000,100000').split(',').map(Number);
+const list = (name: string, fallback: string): number[] =>
+  (opt(name) ?? fallback)
+    .split(',')
+    .filter((x) => x !== '')
+    .map(Number);
+const clusterSizes = list('cluster-nodes', '1,10,100,500,1000');
+const clusterRuns = opt('cluster-runs');
 
 const log = (s: string): void => {
   process.stderr.write(`bench: ${s}\n`);
@@ -99,6 +114,7 @@ const results: {
   scan?: NodeScanResult;
   evaluation?: EvalRow[];
   merge?: MergeRow[] | { error: string };
+  cluster?: ClusterBenchResult;
   loadAverageAtEnd?: number[];
   /** rkecis ran from dist/bundle/ throughout (no tsc build made it stale during the run). */
   bundledCli?: boolean;
@@ -257,6 +273,22 @@ function table(): string {
           ', ',
         )}) ${ms(s.guide.minMs)}–${ms(s.guide.maxMs)}${s.guide.skipped !== null ? `; ${s.guide.skipped.why}` : ''}`,
     ]);
+    const over = (scan: number, alone: number): string =>
+      `**${ms(scan - alone)}** (rkecis scan ${ms(scan)}, node -e 0 ${ms(alone)})`;
+    row([
+      "node scan over Node.js's own start-up (medians, same rounds)",
+      over(s.rkecis.medianMs, s.nodeAlone.medianMs),
+      '≤ 100 ms',
+      'whole processes; the scan reads Docker, the files and the API server and writes its report',
+    ]);
+    const plain = s.nodeAlone.withoutExtraCaCerts;
+    if (s.withoutExtraCaCerts !== undefined && plain !== undefined)
+      row([
+        'the same without NODE_EXTRA_CA_CERTS',
+        over(s.withoutExtraCaCerts.medianMs, plain.medianMs),
+        '≤ 100 ms',
+        '',
+      ]);
     const w = s.withoutExtraCaCerts;
     if (w !== undefined)
       row([
@@ -295,6 +327,39 @@ function table(): string {
         `read+parse+add ${r.addSeconds} s (${(r.readBytes / 2 ** 30).toFixed(2)} GiB of JSON, ${n(Math.round(r.nodes / r.addSeconds))} reports/s), finish ${r.finishSeconds} s; then the JSON formatter's pieces written as rkecis cluster --output writes them ${r.writeSeconds} s (${(r.clusterReportBytes / 2 ** 20).toFixed(0)} MiB)`,
       ]);
     }
+  const c = results.cluster;
+  for (const r of c?.rows ?? []) {
+    row([
+      `cluster over SSH, ${n(r.nodes)} nodes, concurrency ${r.concurrency}`,
+      `**${(r.wallMs.median / 1000).toFixed(2)} s**, rkecis CPU **${r.rkecis.cpuMsPerNode} ms/node**, peak RSS ${mib(r.rkecis.peakRssKiB)}`,
+      r.nodes === 1000
+        ? '≤ 10 ms/node, ≤ 300 MiB'
+        : r.nodes === 100 && r.concurrency === 10
+          ? '≤ 4 s, ≤ 10 ms/node'
+          : '≤ 10 ms/node',
+      `${r.runs} run${r.runs > 1 ? 's' : ''}, ${(r.wallMs.min / 1000).toFixed(2)}–${(r.wallMs.max / 1000).toFixed(2)} s; rkecis ${r.rkecis.userS} s user + ${r.rkecis.sysS} s sys; simulated nodes ${r.simulated.cpuMsPerNode} ms/node (sshd ${r.simulated.sshdCpuS} s, dockerd ${r.simulated.dockerdCpuS !== null ? `${r.simulated.dockerdCpuS} s` : 'not measured'}); load ${r.loadAverage.join(' ')}`,
+    ]);
+  }
+  for (const m of c?.manual ?? []) {
+    const speed = c?.speedups.find((x) => x.nodes === m.nodes && x.concurrency === m.concurrency);
+    row([
+      `the guide's commands over ssh, ${n(m.nodes)} nodes, -P ${m.concurrency}`,
+      `${(m.totalMs / 1000).toFixed(1)} s${speed !== undefined ? `: rkecis **${speed.ratio}× faster**` : ''}`,
+      '≥ 20×',
+      `${m.auditsPerNode} audits a node over \`ssh node bash -s\` (${(m.nodesMs / 1000).toFixed(1)} s), then ${m.clusterAudits} kubectl audits once (${(m.clusterMs / 1000).toFixed(1)} s)${m.sameAs !== undefined ? `; the run of ${m.sameAs} (as many at once)` : ''}`,
+    ]);
+  }
+  if (c?.faults !== undefined) {
+    const f = c.faults;
+    row([
+      `cluster with faulty nodes: ${f.nodes} nodes, ${Object.entries(f.faulty)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ')}`,
+      `**${(f.wallMs / 1000).toFixed(1)} s**, ${f.scanned} scanned, ${f.notScanned.length} reported not scanned`,
+      `bounded by --node-timeout ${f.nodeTimeoutS} s`,
+      `concurrency ${f.concurrency}, --timeout ${f.timeoutS} s, Docker ${f.slowDockerMs} ms slow; reasons: ${[...new Set(f.notScanned.map((x) => `${x.fault}: ${x.reason}`))].slice(0, 4).join('; ')}`,
+    ]);
+  }
   for (const r of results.startup ?? []) {
     row([
       `start-up: \`${r.command}\`${r.env === 'as given' ? '' : ` (${r.env})`}`,
@@ -313,12 +378,44 @@ if (only.has('startup')) {
 if (only.has('scan')) results.scan = await nodeScanBench(scanRuns, log);
 if (only.has('eval')) results.evaluation = await evaluation();
 if (only.has('merge')) results.merge = await merge();
-results.loadAverageAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
-results.bundledCli = bundleAtStart && bundleFresh();
-
 const dir = join(ROOT, 'bench/results');
 mkdirSync(dir, { recursive: true });
 const stamp = results.startedAt.replace(/[:.]/g, '-');
+if (only.has('cluster')) {
+  const faults = Number(opt('cluster-faults') ?? '0.1');
+  const faultNodes = Math.min(
+    Number(opt('cluster-fault-nodes') ?? '100'),
+    Math.max(...clusterSizes),
+  );
+  results.cluster = await clusterBench(
+    {
+      sizes: clusterSizes,
+      concurrencies: list('cluster-concurrency', '10,25,50'),
+      manualSizes: list('cluster-manual-nodes', '1,10,20'),
+      ...(clusterRuns !== undefined ? { runs: Number(clusterRuns) } : {}),
+      faults: faultNodes >= 10 ? faults : 0,
+      faultNodes,
+      faultNodeTimeout: Number(opt('cluster-node-timeout') ?? '15'),
+      slowDockerMs: Number(opt('cluster-slow-docker-ms') ?? '2000'),
+      profileNodes: Math.min(
+        Number(opt('cluster-profile-nodes') ?? '100'),
+        Math.max(...clusterSizes),
+      ),
+      traceNodes: Math.min(Number(opt('cluster-trace-nodes') ?? '10'), Math.max(...clusterSizes)),
+    },
+    log,
+    dir,
+    stamp,
+  );
+  if (results.cluster.profile !== undefined)
+    writeFileSync(
+      join(dir, `cluster-profile-${stamp}.md`),
+      `# rkecis cluster, ${results.cluster.profile.nodes} nodes, concurrency ${results.cluster.profile.concurrency}: CPU profile\n\n${profileMarkdown(results.cluster.profile.summary, results.cluster.profile.nodes)}`,
+    );
+}
+results.loadAverageAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
+results.bundledCli = bundleAtStart && bundleFresh();
+
 const json = `${JSON.stringify(results, null, 2)}\n`;
 writeFileSync(join(dir, `bench-${stamp}.json`), json);
 writeFileSync(join(dir, 'latest.json'), json);

@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { declaredRoles } from '../../src/collect/collect.js';
 import { evaluate } from '../../src/engine/evaluate.js';
@@ -173,6 +173,29 @@ describe.skipIf(SKIP_DOCKER)(
       return path;
     }
 
+    /**
+     * When not one node could be scanned, rkecis writes no report (exit 2) and says, in one line,
+     * each node's reason, nodes with the same reason together: "A, B: reason. C: reason". The
+     * node names come from the cluster.yml, so the parts are found by them.
+     */
+    const noNodeReasons = (config: string, stderr: string): Record<string, string> => {
+      const doc = parse(readFileSync(config, 'utf8')) as { nodes: { hostname_override: string }[] };
+      const names = doc.nodes.map((n) =>
+        n.hostname_override.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+      );
+      const list = `(?:${names.join('|')})(?:, (?:${names.join('|')}))*`;
+      const text = stderr.replace(/^rkecis: .*? no report written\. /, '').trimEnd();
+      const out: Record<string, string> = {};
+      const part = new RegExp(`(?:^|\\. )(${list}): `, 'g');
+      const heads = [...text.matchAll(part)];
+      heads.forEach((m, i) => {
+        const end = heads[i + 1]?.index ?? text.length;
+        const reason = text.slice(m.index + m[0].length, end);
+        for (const n of (m[1] ?? '').split(', ')) out[n] = reason;
+      });
+      return out;
+    };
+
     const scanCluster = async (
       config: string,
       more: string[] = [],
@@ -195,9 +218,13 @@ describe.skipIf(SKIP_DOCKER)(
         ],
         { env: { RKECIS_SSH_PASSPHRASE: '', SSH_AUTH_SOCK: '', ...env } },
       );
-      // A run that wrote no report (bad input) has no coverage to read.
-      const report = JSON.parse(res.stdout || '{"coverage":{"notScanned":[]}}') as ClusterReport;
-      const reasons = Object.fromEntries(report.coverage.notScanned.map((n) => [n.name, n.reason]));
+      // A run that wrote no report (bad input, or not one node scanned) has no coverage to read.
+      const report = JSON.parse(
+        res.stdout || '{"nodes":[],"coverage":{"notScanned":[]}}',
+      ) as ClusterReport;
+      const reasons: Record<string, string> =
+        res.stdout === '' ? noNodeReasons(config, res.stderr) : {};
+      for (const n of report.coverage.notScanned) reasons[n.name] = n.reason;
       return { res, report, why: reasons };
     };
 
@@ -460,13 +487,15 @@ describe.skipIf(SKIP_DOCKER)(
         ]);
         const { res, report, why: reasons } = await scanCluster(config, ['--known-hosts', kh]);
         expect(report.nodes).toEqual([]);
+        expect(res.stdout).toBe('');
         for (const n of ['n-key', 'n-cert'])
           expect(reasons[n]).toMatch(
             new RegExp(
               `^cannot use the bastion host root@127\\.0\\.0\\.1:${bastion?.port ?? 0}: host key verification failed: \\[127\\.0\\.0\\.1\\]:${bastion?.port ?? 0} presented ssh-ed25519 SHA256:\\S+, but .* lists a different key`,
             ),
           );
-        expect(res.code).toBe(1);
+        // Not one node scanned: nothing judged, no report, exit 2.
+        expect(res.code).toBe(2);
       });
 
       it('names a bastion that refuses to forward, per node, and one that is not there', async () => {

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from './engine.js';
 
-const SCRIPT = fileURLToPath(new URL('./start-ssh-node.sh', import.meta.url));
+// Beside this file, or, from the compiled benchmark (dist-bench/), in the source tree.
+const SCRIPT =
+  ['./start-ssh-node.sh', '../../../test/integration/start-ssh-node.sh']
+    .map((f) => fileURLToPath(new URL(f, import.meta.url)))
+    .find((f) => existsSync(f)) ?? 'start-ssh-node.sh';
 export const SSHD = '/usr/sbin/sshd';
 
 /** Why the SSH tests cannot run here, or undefined when they can (root, sshd, unshare). */
@@ -39,6 +43,10 @@ export async function keygen(path: string, comment: string): Promise<string> {
 
 export interface SshNode {
   port: number;
+  /** Every port it listens on (`ports` of startSshNode; else just `port`). */
+  ports: number[];
+  /** sshd's own process: its CPU times, with its finished connections', are in /proc/PID/stat. */
+  pid: number;
   /** "ssh-ed25519 AAAA..." (the host key, as known_hosts lists it). */
   hostKey: string;
   log: () => string;
@@ -53,6 +61,8 @@ export interface SshNode {
  * Without `authorizedKeys` it accepts no key at all (AuthorizedKeysFile none), only what
  * `extraConfig` allows (TrustedUserCAKeys). With `netns` (a /proc/PID/ns/net path) it listens
  * in that network namespace, where only what runs there (a bastion) can reach it.
+ * A simulated fleet (test/integration/ssh-fleet.ts) gives one sshd many ports, and some nodes a
+ * shell (the guide's commands over `ssh node bash -s`) or a session that never answers.
  */
 export async function startSshNode(opts: {
   dir: string;
@@ -60,6 +70,11 @@ export async function startSshNode(opts: {
   root: string;
   dockerSocket: string;
   authorizedKeys?: string;
+  /** Listen on these ports (at most 16: sshd's MAX_LISTEN_SOCKS); default one free port. */
+  ports?: number[];
+  /** What every session runs; default internal-sftp; null: what the client asks (a shell). */
+  forceCommand?: string | null;
+  /** sshd_config lines put first: for most keywords the first value given wins. */
   extraConfig?: string[];
   netns?: string;
 }): Promise<SshNode> {
@@ -68,12 +83,14 @@ export async function startSshNode(opts: {
   const hostKey = (await keygen(hostKeyFile, `host-${opts.name}`)).split(' ').slice(0, 2).join(' ');
   if (opts.authorizedKeys !== undefined)
     writeFileSync(join(opts.dir, 'authorized_keys'), `${opts.authorizedKeys}\n`, { mode: 0o600 });
-  const port = await freePort();
+  const ports = opts.ports ?? [await freePort()];
+  const forceCommand = opts.forceCommand === undefined ? 'internal-sftp' : opts.forceCommand;
   const config = join(opts.dir, 'sshd_config');
   writeFileSync(
     config,
     [
-      `Port ${port}`,
+      ...(opts.extraConfig ?? []),
+      ...ports.map((p) => `Port ${p}`),
       'ListenAddress 127.0.0.1',
       `HostKey ${hostKeyFile}`,
       'PidFile none',
@@ -84,10 +101,9 @@ export async function startSshNode(opts: {
       'PasswordAuthentication no',
       'KbdInteractiveAuthentication no',
       `AuthorizedKeysFile ${opts.authorizedKeys !== undefined ? join(opts.dir, 'authorized_keys') : 'none'}`,
-      ...(opts.extraConfig ?? []),
       'StrictModes no',
       'Subsystem sftp internal-sftp',
-      'ForceCommand internal-sftp',
+      ...(forceCommand !== null ? [`ForceCommand ${forceCommand}`] : []),
       'AllowStreamLocalForwarding yes',
       // OpenSSH refuses stream-local forwards too unless TCP forwarding is allowed (RKE needs it as well).
       'AllowTcpForwarding local',
@@ -125,7 +141,7 @@ export async function startSshNode(opts: {
     }),
   );
   const deadline = Date.now() + 20_000;
-  while (!log.includes(`Server listening on 127.0.0.1 port ${port}`)) {
+  while (!ports.every((p) => log.includes(`Server listening on 127.0.0.1 port ${p}.`))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`sshd for ${opts.name} did not start:\n${log}`);
@@ -133,7 +149,9 @@ export async function startSshNode(opts: {
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
-    port,
+    port: ports[0] as number,
+    ports,
+    pid: child.pid as number,
     hostKey,
     log: () => log,
     stop: async () => {
