@@ -1,4 +1,4 @@
-import { parseFlags, showFlag } from '../engine/flags.js';
+import { flagSyntaxOf, parseFlags, showFlag } from '../engine/flags.js';
 import type {
   ContainerEvidence,
   Evidence,
@@ -68,8 +68,8 @@ function diffContainer(name: string, a: ContainerEvidence, b: ContainerEvidence)
   if (a.state.status !== b.state.status || a.state.running !== b.state.running) {
     at('changed', 'state', a.state.status, b.state.status);
   }
-  const fa = parseFlags(a.args);
-  const fb = parseFlags(b.args);
+  const fa = parseFlags(a.args, flagSyntaxOf(name));
+  const fb = parseFlags(b.args, flagSyntaxOf(name));
   for (const flag of [...new Set([...fa.keys(), ...fb.keys()])].sort()) {
     const va = fa.get(flag);
     const vb = fb.get(flag);

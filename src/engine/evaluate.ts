@@ -5,7 +5,7 @@ import type { Profile, ProfileControl } from '../profiles/schema.js';
 import { summarize } from '../report/summary.js';
 import type { NodeReport, Result } from '../report/types.js';
 import { runCheck } from './checks/index.js';
-import { parseFlags, type Flags } from './flags.js';
+import { flagSyntaxOf, parseFlags, type Flags } from './flags.js';
 import type { EvalContext } from './verdict.js';
 
 /**
@@ -120,7 +120,7 @@ export function evaluate(profile: Profile, evidence: Evidence): NodeReport {
       if (f === undefined) {
         const c = evidence.containers[name];
         if (c?.status !== 'present') return undefined;
-        f = parseFlags(c.args);
+        f = parseFlags(c.args, flagSyntaxOf(name));
         parsed.set(name, f);
       }
       return f;
