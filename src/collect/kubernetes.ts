@@ -4,6 +4,7 @@ import type https from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../cli/errors.js';
+import { own } from '../evidence/own.js';
 import type { Evidence, ResourceEvidence } from '../evidence/schema.js';
 import { HttpGetError, httpGet, parseJson } from './http-get.js';
 import { readSimpleKubeconfig, type KubeAccess } from './kubeconfig-lite.js';
@@ -237,7 +238,7 @@ async function listResource(
   get: (path: string) => Promise<Answer>,
   resource: string,
 ): Promise<ResourceEvidence> {
-  const api = RESOURCE_APIS[resource];
+  const api = own(RESOURCE_APIS, resource);
   if (api === undefined)
     return { status: 'error', reason: `rkecis does not know which API serves ${resource}` };
   for (const gv of api.groupVersions) {
@@ -280,7 +281,9 @@ function byName(
   items: unknown[],
   type: { apiVersion: string; kind?: string },
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // Names are the API's data: `__proto__` or `toString` is a name like any other, so an own
+  // property of an object without a prototype (an assignment to {} would set its prototype).
+  const out = Object.create(null) as Record<string, unknown>;
   for (const item of items) {
     const meta = (item as { metadata?: { name?: unknown } } | null)?.metadata;
     if (typeof meta?.name !== 'string') continue;

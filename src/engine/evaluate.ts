@@ -1,5 +1,6 @@
 import { ROLE_MARKERS } from '../collect/roles.js';
 import { ROLES, type Role } from '../evidence/constants.js';
+import { ownValue } from '../evidence/own.js';
 import type { Evidence } from '../evidence/schema.js';
 import type { Profile, ProfileControl } from '../profiles/schema.js';
 import { summarize } from '../report/summary.js';
@@ -70,7 +71,7 @@ function kubernetesVersion(evidence: Evidence): string | undefined {
     'kube-controller-manager',
     'kube-scheduler',
   ]) {
-    const c = evidence.containers[name];
+    const c = ownValue(evidence.containers, name, evidence.containers[name]);
     const tag = c?.status === 'present' ? /:(v?\d+\.\d+[^:/@]*)$/.exec(c.image)?.[1] : undefined;
     if (tag !== undefined) return tag;
   }
@@ -106,7 +107,8 @@ function unconfirmedRoles(evidence: Evidence): Role[] {
   return ROLES.filter(
     (r) =>
       !evidence.roles.detected.includes(r) &&
-      evidence.containers[ROLE_MARKERS[r]]?.status === 'error',
+      ownValue(evidence.containers, ROLE_MARKERS[r], evidence.containers[ROLE_MARKERS[r]])
+        ?.status === 'error',
   );
 }
 
@@ -118,7 +120,7 @@ export function evaluate(profile: Profile, evidence: Evidence): NodeReport {
     flags(name) {
       let f = parsed.get(name);
       if (f === undefined) {
-        const c = evidence.containers[name];
+        const c = ownValue(evidence.containers, name, evidence.containers[name]);
         if (c?.status !== 'present') return undefined;
         f = parseFlags(c.args, flagSyntaxOf(name));
         parsed.set(name, f);

@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { ownValue } from '../../evidence/own.js';
 import type { Check } from '../../profiles/schema.js';
 import { asText, select } from '../select.js';
 import { describeTest, runTest } from '../tests.js';
@@ -48,7 +49,8 @@ export function fileContent(check: FileContentCheck, ctx: EvalContext): Verdict 
     expected = describeTest(`${check.path}: ${check.select}`, check.test);
     expectedOf.set(check, expected);
   }
-  const f = ctx.evidence.files[check.path];
+  const files = ctx.evidence.files;
+  const f = ownValue(files, check.path, files[check.path]);
   if (f === undefined) return errorVerdict(`${check.path} was not collected`, expected);
   if (f.status === 'absent')
     return errorVerdict(`${check.path} does not exist on this node`, expected);

@@ -1,3 +1,4 @@
+import { ownValue } from '../../evidence/own.js';
 import type { Check } from '../../profiles/schema.js';
 import { asText, select } from '../select.js';
 import { combine, describeTest, runTest } from '../tests.js';
@@ -37,14 +38,14 @@ export function k8sObject(check: K8sObjectCheck, ctx: EvalContext): Verdict {
       expected,
     );
   }
-  const res = k8s.resources[check.resource];
+  const res = ownValue(k8s.resources, check.resource, k8s.resources[check.resource]);
   if (res === undefined) return errorVerdict(`${check.resource} were not collected`, expected);
   if (res.status === 'error')
     return errorVerdict(`cannot list ${check.resource}: ${res.reason}`, expected);
   if (res.status === 'not-served') {
     return { status: 'not-applicable', actual: res.reason, expected, reason: res.reason };
   }
-  const obj = res.items[check.name];
+  const obj = ownValue(res.items, check.name, res.items[check.name]);
   if (obj === undefined) return { status: 'fail', actual: `${subject} does not exist`, expected };
   // Evidence may come from a file: an "object" that is not one has no fields to prove anything.
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
