@@ -50,7 +50,10 @@ export function judgedFiles(
     for (const name of Object.keys(f.entries).sort()) {
       const e = ownValue(f.entries, name, f.entries[name]);
       const p = `${dir}/${name}`;
-      if (e === undefined || e.status === 'absent') continue; // removed between readdir and lstat
+      if (e === undefined) continue;
+      // A listed entry said to be absent was not examined: earlier collectors recorded so an
+      // entry whose lstat failed (a name that is not UTF-8 among them), whose mode is unknown.
+      if (e.status === 'absent') return `${p} is listed in the folder but was not examined`;
       if (e.status === 'error') return `${p} could not be read: ${e.reason}`;
       const odd = notJudgeable(p, e);
       if (odd !== undefined) return odd;
