@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../cli/errors.js';
 import { own } from '../evidence/own.js';
+import { servedAccordingTo } from '../evidence/served.js';
 import type { Evidence, ResourceEvidence } from '../evidence/schema.js';
 import { HttpGetError, httpGet, parseJson } from './http-get.js';
 import { readSimpleKubeconfig, type KubeAccess } from './kubeconfig-lite.js';
@@ -15,11 +16,8 @@ type KubernetesEvidence = NonNullable<Evidence['kubernetes']>;
  * Where each resource a profile lists is served, newest API first. PodSecurityPolicy moved from
  * extensions/v1beta1 to policy/v1beta1 (Kubernetes 1.10) and was removed in 1.25.
  */
-const RESOURCE_APIS: Record<string, { groupVersions: string[]; notServed: string }> = {
-  podsecuritypolicies: {
-    groupVersions: ['policy/v1beta1', 'extensions/v1beta1'],
-    notServed: 'the API server does not serve PodSecurityPolicy (removed in Kubernetes 1.25)',
-  },
+const RESOURCE_APIS: Record<string, { groupVersions: string[] }> = {
+  podsecuritypolicies: { groupVersions: ['policy/v1beta1', 'extensions/v1beta1'] },
 };
 
 const MAX_LIST_BYTES = 32 * 1024 * 1024;
@@ -97,7 +95,9 @@ export async function collectKubernetes(
     server,
     evidence: {
       ...(version !== undefined ? { version } : {}),
-      resources: Object.fromEntries(resources.map((r, i) => [r, lists[i] as ResourceEvidence])),
+      resources: Object.fromEntries(
+        resources.map((r, i) => [r, provenGone(r, lists[i] as ResourceEvidence, version)]),
+      ),
     },
   };
 }
@@ -262,7 +262,29 @@ async function listResource(
       items: byName(list.items, { apiVersion: gv, ...(kind !== undefined ? { kind } : {}) }),
     };
   }
-  return { status: 'not-served', reason: api.notServed };
+  return {
+    status: 'not-served',
+    reason: `${api.groupVersions.join(' and ')} answered 404 for ${resource}`,
+  };
+}
+
+/**
+ * Every API answering 404 shows a kind gone only on a server whose version no longer has it:
+ * anything else (a 1.11 server, or one whose version is unknown) is an answer that cannot be
+ * trusted, and the kind's controls are errors rather than not applicable.
+ */
+function provenGone(
+  resource: string,
+  listed: ResourceEvidence,
+  version: string | undefined,
+): ResourceEvidence {
+  if (listed.status !== 'not-served') return listed;
+  const served = servedAccordingTo(resource, version);
+  if (served.served === false) return { status: 'not-served', reason: served.reason };
+  return {
+    status: 'error',
+    reason: `listing ${resource}: ${listed.reason}, but ${served.reason}; that answer does not show them gone`,
+  };
 }
 
 function statusProblem(a: { status: number; data: unknown }): string {

@@ -1,4 +1,5 @@
 import { ownValue } from '../../evidence/own.js';
+import { servedAccordingTo } from '../../evidence/served.js';
 import type { Check } from '../../profiles/schema.js';
 import { asText, select } from '../select.js';
 import { combine, describeTest, runTest } from '../tests.js';
@@ -43,6 +44,13 @@ export function k8sObject(check: K8sObjectCheck, ctx: EvalContext): Verdict {
   if (res.status === 'error')
     return errorVerdict(`cannot list ${check.resource}: ${res.reason}`, expected);
   if (res.status === 'not-served') {
+    // A bundle's word alone does not rule the controls out: its server's version must.
+    const served = servedAccordingTo(check.resource, k8s.version);
+    if (served.served !== false)
+      return errorVerdict(
+        `the evidence says ${check.resource} are not served (${res.reason}), but ${served.reason}`,
+        expected,
+      );
     return { status: 'not-applicable', actual: res.reason, expected, reason: res.reason };
   }
   const obj = ownValue(res.items, check.name, res.items[check.name]);
