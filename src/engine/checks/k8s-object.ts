@@ -2,7 +2,7 @@ import { ownValue } from '../../evidence/own.js';
 import { servedAccordingTo } from '../../evidence/served.js';
 import type { Check } from '../../profiles/schema.js';
 import { asText, select } from '../select.js';
-import { combine, describeTest, runTest } from '../tests.js';
+import { combine, describeTest, runTest, typeProblem } from '../tests.js';
 import { errorVerdict, type EvalContext, type Verdict } from '../verdict.js';
 
 type K8sObjectCheck = Extract<Check, { kind: 'k8s-object' }>;
@@ -67,6 +67,15 @@ export function k8sObject(check: K8sObjectCheck, ctx: EvalContext): Verdict {
   for (const field of fields) {
     const found = select(obj, field);
     values.set(field, found.length === 0 ? undefined : asText(found[0]));
+    // A value of a type the comparison is not about is unreadable, never a pass or a fail.
+    for (const t of check.tests) {
+      const problem = t.field === field ? typeProblem(t, found[0]) : undefined;
+      if (problem !== undefined)
+        return errorVerdict(
+          `${subject}: ${field} is ${problem} (${describeTest(field, t)}); it cannot be judged`,
+          expected,
+        );
+    }
   }
   const ok = combine(
     check.tests.map((t) => runTest(t, values.get(t.field))),
