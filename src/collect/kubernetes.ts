@@ -8,6 +8,7 @@ import { own } from '../evidence/own.js';
 import { servedAccordingTo } from '../evidence/served.js';
 import type { Evidence, ResourceEvidence } from '../evidence/schema.js';
 import { HttpGetError, httpGet, parseJson } from './http-get.js';
+import { cutDeep, secretCutter, urlCredentials, withoutCredentials } from './secrets.js';
 import { readSimpleKubeconfig, type KubeAccess } from './kubeconfig-lite.js';
 
 type KubernetesEvidence = NonNullable<Evidence['kubernetes']>;
@@ -57,7 +58,7 @@ export function describeSource(source: KubeSource, server?: string): string {
   if (source.kind === 'none') return 'none';
   const where =
     source.kind === 'in-cluster' ? 'in-cluster service account' : `kubeconfig ${source.path}`;
-  return server === undefined ? where : `${where} (${server})`;
+  return server === undefined ? where : `${where} (${withoutCredentials(server)})`;
 }
 
 /**
@@ -152,16 +153,18 @@ async function apiGet(
     url = new URL(server.replace(/\/+$/, '') + path);
     await kc.applyToHTTPSOptions(opts);
   } catch (e) {
+    const cut = secretCutter([...requestSecrets(opts), ...urlCredentials(server)]);
     return {
-      problem: `cannot use the kubeconfig's credentials or TLS settings: ${(e as Error).message.split('\n')[0] ?? ''}`,
+      problem: `cannot use the kubeconfig's credentials or TLS settings: ${cut((e as Error).message.split('\n')[0] ?? '')}`,
     };
   }
-  // A server (or whatever answers in its place) may quote the credentials back: never keep them.
-  const hide = hider(opts);
-  const answer = await send(url, opts, server, timeoutMs);
+  // A server (or whatever answers in its place) may quote the credentials back, whole, in part
+  // or JSON-escaped: they are cut from what it says once decoded, never kept.
+  const cut = secretCutter([...requestSecrets(opts), ...urlCredentials(server)]);
+  const answer = await send(url, opts, withoutCredentials(server), timeoutMs);
   return 'problem' in answer
-    ? { problem: hide(answer.problem) }
-    : { status: answer.status, data: parseJson(Buffer.from(hide(answer.body.toString('utf8')))) };
+    ? { problem: cut(answer.problem) }
+    : { status: answer.status, data: cutDeep(parseJson(answer.body), cut) };
 }
 
 /**
@@ -185,14 +188,13 @@ function credentialPlugin(kc: KubeAccess): string | undefined {
   return `the kubeconfig's user ${user.name} gets its credentials from ${how}, which would run a command; rkecis runs none: give it a kubeconfig with a token or a client certificate`;
 }
 
-/** Replaces the request's credentials (bearer token, basic-auth password) wherever they appear. */
-function hider(opts: https.RequestOptions): (text: string) => string {
+/** The request's credentials: the bearer token (or basic-auth header) and a basic-auth password. */
+function requestSecrets(opts: https.RequestOptions): (string | undefined)[] {
   const auth = (opts.headers as http.OutgoingHttpHeaders | undefined)?.Authorization;
-  const secrets = [
+  return [
     typeof auth === 'string' ? auth.replace(/^(Bearer|Basic)\s+/i, '') : undefined,
     typeof opts.auth === 'string' ? opts.auth.slice(opts.auth.indexOf(':') + 1) : undefined,
-  ].filter((x): x is string => x !== undefined && x.length >= 6);
-  return (text) => secrets.reduce((t, secret) => t.split(secret).join('<redacted>'), text);
+  ];
 }
 
 async function send(
