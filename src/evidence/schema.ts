@@ -12,45 +12,6 @@ export const roleSchema = z.enum(ROLES);
 
 const reason = z.string().min(1).describe('Why the evidence could not be had');
 
-/**
- * `z.record(z.string(), value)` for records whose keys are user data (file names, container and
- * Kubernetes object names). zod's record drops a `__proto__` key, so a file of that name would
- * vanish between a bundle and its verdict (and a world-writable one pass); this keeps every own
- * key, in an object without a prototype, so that no key reads as Object.prototype's either.
- */
-export function dataRecord<V extends z.ZodType>(
-  value: V,
-): z.ZodType<Record<string, z.output<V>>, Record<string, z.input<V>>> {
-  const schema = z.unknown().transform((input, ctx) => {
-    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-      ctx.issues.push({
-        code: 'invalid_type',
-        expected: 'record',
-        input,
-        message: `Invalid input: expected record, received ${input === null ? 'null' : Array.isArray(input) ? 'array' : typeof input}`,
-      });
-      return z.NEVER;
-    }
-    const out = Object.create(null) as Record<string, z.output<V>>;
-    for (const [key, v] of Object.entries(input)) {
-      const parsed = value.safeParse(v);
-      if (parsed.success) out[key] = parsed.data;
-      else
-        for (const issue of parsed.error.issues)
-          ctx.issues.push({ ...issue, input: v, path: [key, ...issue.path] });
-    }
-    return out;
-  });
-  // Its JSON Schema is the record's. (zod's hook for a schema's own JSON Schema is internal:
-  // test/profile/json-schemas.test.ts notices if a zod upgrade changes what it gives.)
-  const record = z.record(z.string(), value);
-  schema._zod.processJSONSchema = (ctx, json, params) => {
-    record._zod.processJSONSchema?.(ctx, json, params);
-  };
-  // What it accepts is what the record accepts: typed so, for the input type of the evidence.
-  return schema as unknown as z.ZodType<Record<string, z.output<V>>, Record<string, z.input<V>>>;
-}
-
 export const containerEvidenceSchema = z.discriminatedUnion('status', [
   z
     .object({
@@ -111,7 +72,7 @@ export const fileEvidenceSchema: z.ZodType<FileEvidence> = z.lazy(() =>
         group: z.string().min(1),
         target: z.string().optional(),
         content: z.string().optional(),
-        entries: dataRecord(fileEvidenceSchema).optional(),
+        entries: z.record(z.string(), fileEvidenceSchema).optional(),
       })
       .strict(),
     z.object({ status: z.literal('absent') }).strict(),
@@ -125,7 +86,7 @@ export const resourceEvidenceSchema = z.discriminatedUnion('status', [
     .object({
       status: z.literal('ok'),
       apiVersion: z.string(),
-      items: dataRecord(z.unknown()),
+      items: z.record(z.string(), z.unknown()),
     })
     .strict(),
   z
@@ -164,13 +125,13 @@ export const evidenceSchema = z
       })
       .strict()
       .optional(),
-    containers: dataRecord(containerEvidenceSchema),
-    files: dataRecord(fileEvidenceSchema),
+    containers: z.record(z.string(), containerEvidenceSchema),
+    files: z.record(z.string(), fileEvidenceSchema),
     kubernetes: z
       .object({
         /** Server version as the API reports it (gitVersion), when it could be read. */
         version: z.string().optional(),
-        resources: dataRecord(resourceEvidenceSchema),
+        resources: z.record(z.string(), resourceEvidenceSchema),
       })
       .strict()
       .optional(),

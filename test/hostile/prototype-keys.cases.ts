@@ -88,6 +88,18 @@ export const PROTOTYPE_KEY_CASES: EvidenceCase[] = [
     },
   },
   {
+    name: 'a CNI entry named __proto__ of a type that is not evidence',
+    input: {
+      text: edited((e) => {
+        put(at(e, 'files', '/etc/cni/net.d', 'entries'), '__proto__', { status: 'present' });
+      }),
+    },
+    expect: {
+      exit: 2,
+      message: /invalid evidence at files\.\/etc\/cni\/net\.d\.entries\.__proto__\.type/,
+    },
+  },
+  {
     // A PSP named __proto__ whose object has a `restricted` member: as the prototype of the items,
     // it would answer for a restricted policy that does not exist.
     name: 'no restricted PSP, and one named __proto__ holding a "restricted" member',

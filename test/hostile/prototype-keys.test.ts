@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffEvidence } from '../../src/diff/evidence.js';
+import { parseEvidence } from '../../src/evidence/read.js';
 import { evidenceText } from '../../src/diff/formatters/lines.js';
 import type { Evidence, FileEvidence } from '../../src/evidence/schema.js';
 import type { ClusterReport, NodeReport } from '../../src/report/types.js';
@@ -35,6 +36,24 @@ describe('prototype-named keys in evidence bundles: rkecis evaluate', () => {
     if (!('text' in c.input)) throw new Error('text cases only');
     writeFileSync(path, c.input.text());
     expectOutcome(await runMain(['evaluate', path, '--format', 'json']), c.expect, c.name);
+  });
+});
+
+describe('parseEvidence with a __proto__ key', () => {
+  it('keeps it, as an own key, and leaves the data it was given as it was', () => {
+    const data = JSON.parse(
+      readFileSync('examples/hardened-node.json', 'utf8').replace(
+        '"files": {',
+        '"files": {"__proto__": {"status": "absent"},',
+      ),
+    ) as { files: Record<string, unknown> };
+    const before = JSON.stringify(data);
+    const e = parseEvidence(data, 'b.json');
+    expect(Object.hasOwn(e.files, '__proto__')).toBe(true);
+    expect(Object.keys(e.files)[0]).toBe('__proto__');
+    expect(e.files.__proto__).toEqual({ status: 'absent' });
+    expect(JSON.stringify(data)).toBe(before);
+    expect(JSON.stringify(e)).toContain('"__proto__":{"status":"absent"}');
   });
 });
 
