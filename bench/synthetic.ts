@@ -111,9 +111,12 @@ export function syntheticEvidence(i: number, base: SyntheticOptions): Evidence {
     const psp = k.resources.podsecuritypolicies;
     const p = rnd();
     if (p < 0.05) {
+      // Only a server whose version no longer has PodSecurityPolicy rules its controls out.
+      k.version = 'v1.25.3';
       k.resources.podsecuritypolicies = {
         status: 'not-served',
-        reason: 'the API server does not serve PodSecurityPolicy (removed in Kubernetes 1.25)',
+        reason:
+          'the API server runs Kubernetes v1.25.3: PodSecurityPolicy was removed in Kubernetes 1.25',
       };
     } else if (psp?.status === 'ok' && p < 0.1) {
       delete psp.items.restricted;

@@ -405,7 +405,8 @@ function nodeScoped(
   nodeMaps: 'all' | 'failing',
 ): ClusterResult {
   const lists: string[][] = c.outcomes.map(() => []);
-  const map: Record<string, Status> = {};
+  // Node names are user data: a node named `__proto__` is a key like any other.
+  const map = Object.create(null) as Record<string, Status>;
   const failing: string[] = [];
   for (const i of order) {
     const code = c.codes[i] ?? 0;

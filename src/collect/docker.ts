@@ -253,12 +253,9 @@ export class DockerClient {
       };
     }
     const reduced = reduceInspect(parseJson(res.body));
-    return (
-      reduced ?? {
-        status: 'error',
-        reason: `docker inspect ${name}: the engine answered something that is not inspect JSON`,
-      }
-    );
+    return typeof reduced === 'string'
+      ? { status: 'error', reason: `docker inspect ${name}: ${reduced}` }
+      : reduced;
   }
 
   /** Inspects each container once, all at once. */
@@ -268,9 +265,14 @@ export class DockerClient {
   }
 }
 
-/** Picks the fields controls read. Anything else, Env above all, is dropped here. */
-export function reduceInspect(data: unknown): ContainerEvidence | undefined {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
+/**
+ * Picks the fields controls read, or says why the answer cannot be read. Anything else, Env above
+ * all, is dropped here. A field a control reads that is missing or of another type is unreadable
+ * evidence, not an empty one: `"Args": null` is not "no arguments" (every RKE component has them).
+ */
+export function reduceInspect(data: unknown): ContainerEvidence | string {
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    return 'the engine answered something that is not inspect JSON';
   const d = data as {
     Id?: unknown;
     Name?: unknown;
@@ -279,16 +281,16 @@ export function reduceInspect(data: unknown): ContainerEvidence | undefined {
     Config?: { Image?: unknown } | null;
     State?: { Status?: unknown; Running?: unknown } | null;
   };
-  const args = d.Args ?? [];
-  if (!Array.isArray(args) || !args.every((a): a is string => typeof a === 'string'))
-    return undefined;
-  if (
-    typeof d.Path !== 'string' ||
-    typeof d.State?.Status !== 'string' ||
-    typeof d.State.Running !== 'boolean'
-  ) {
-    return undefined;
-  }
+  const args = d.Args;
+  if (!Array.isArray(args))
+    return `the answer's Args is ${typeName(args)}, not a list of arguments; the container's arguments cannot be read`;
+  const odd = args.findIndex((a) => typeof a !== 'string');
+  if (odd >= 0)
+    return `the answer's Args[${odd}] is ${typeName(args[odd])}, not a string; the container's arguments cannot be read`;
+  if (typeof d.Path !== 'string')
+    return `the answer's Path is ${typeName(d.Path)}, not a string (the entrypoint)`;
+  if (typeof d.State?.Status !== 'string' || typeof d.State.Running !== 'boolean')
+    return "the answer's State has no Status and Running; the container's state cannot be read";
   return {
     status: 'present',
     ...(typeof d.Id === 'string' ? { id: d.Id } : {}),
@@ -296,7 +298,7 @@ export function reduceInspect(data: unknown): ContainerEvidence | undefined {
     ...(typeof d.Name === 'string' ? { name: d.Name.replace(/^\//, '') } : {}),
     image: typeof d.Config?.Image === 'string' ? d.Config.Image : '',
     path: d.Path,
-    args: [...args],
+    args: [...(args as string[])],
     state: { status: d.State.Status, running: d.State.Running },
   };
 }
@@ -346,6 +348,14 @@ function tlsProblem(e: HttpGetError, endpoint: DockerEndpoint): string | undefin
     return 'the engine does not speak TLS on this port (a plain tcp:// engine, without --tlsverify)';
   if (/SSL|TLS|tlsv|ssl3/i.test(text)) return `TLS handshake failed: ${e.message}`;
   return undefined;
+}
+
+/** A JSON value's type, as a message names it. */
+function typeName(v: unknown): string {
+  if (v === undefined) return 'missing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
 function transportProblem(e: unknown, endpoint: DockerEndpoint): string {

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { EvidenceRequirements } from '../engine/requirements.js';
 import type { FileEvidence, PresentFile } from '../evidence/schema.js';
+import { fileNameOf } from './file-name.js';
 import { localFs, type NodeFs, type NodeStat } from './node-fs.js';
 import { parseIdNames } from './passwd.js';
 import { redactYaml } from './redact.js';
@@ -70,7 +71,7 @@ async function collectFile(
 
 async function describe(
   fs: NodeFs,
-  real: string,
+  real: string | Buffer,
   st: NodeStat,
   names: Names,
 ): Promise<PresentFile> {
@@ -94,27 +95,42 @@ async function listEntries(
   nodePath: string,
   names: Names,
 ): Promise<{ entries: Record<string, FileEvidence> } | { reason: string }> {
-  let list: string[];
+  let raw: Buffer[];
   try {
-    list = await fs.readdir(real);
+    raw = await fs.readdir(real);
   } catch (e) {
     return { reason: reasonOf(nodePath, e) };
   }
-  if (list.length > MAX_ENTRIES)
-    return { reason: `${nodePath} has ${list.length} entries, more than ${MAX_ENTRIES}` };
-  list.sort();
+  if (raw.length > MAX_ENTRIES)
+    return { reason: `${nodePath} has ${raw.length} entries, more than ${MAX_ENTRIES}` };
+  const list = raw.map((bytes) => ({ bytes, name: fileNameOf(bytes) }));
+  list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const dir = Buffer.from(posix.join(real, '/'));
+  const shown = new Map<string, number>();
+  for (const { name } of list) shown.set(name, (shown.get(name) ?? 0) + 1);
   // Entries are described, never descended into: a control checks one directory's files.
+  // Each is examined by its own bytes; one that cannot be is an error, never left out: the
+  // entry is there, and what it is is not known.
   const described = await Promise.all(
-    list.map(async (name): Promise<FileEvidence> => {
+    list.map(async ({ bytes, name }): Promise<FileEvidence> => {
+      const path = `${nodePath.replace(/\/+$/, '')}/${name}`;
+      if ((shown.get(name) ?? 0) > 1)
+        return {
+          status: 'error',
+          reason: `${path}: another entry of ${nodePath} reads as the same name (a name that is not UTF-8, written out), so neither can be told apart`,
+        };
       try {
-        const path = posix.join(real, name);
-        return await describe(fs, path, await fs.lstat(path), names);
+        const real = Buffer.concat([dir, bytes]);
+        return await describe(fs, real, await fs.lstat(real), names);
       } catch (e) {
-        return failure(`${nodePath}/${name}`, e);
+        return { status: 'error', reason: entryProblem(path, e) };
       }
     }),
   );
-  return { entries: Object.fromEntries(list.map((n, i) => [n, described[i] as FileEvidence])) };
+  // fromEntries makes own properties: a file named `__proto__` is an entry like any other.
+  return {
+    entries: Object.fromEntries(list.map((e, i) => [e.name, described[i] as FileEvidence])),
+  };
 }
 
 /**
@@ -146,6 +162,14 @@ async function idNames(fs: NodeFs, nodePath: string): Promise<Map<number, string
   } catch {
     return new Map();
   }
+}
+
+/** Why a listed entry could not be examined: gone since the listing is a reason too. */
+function entryProblem(nodePath: string, e: unknown): string {
+  const code = codeOf(e);
+  return code === 'ENOENT' || code === 'ENOTDIR'
+    ? `${nodePath} is listed in its folder but could not be examined (no such file: removed since, or its name does not reach it)`
+    : reasonOf(nodePath, e);
 }
 
 function failure(nodePath: string, e: unknown): FileEvidence {

@@ -5,8 +5,11 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { InputError } from '../cli/errors.js';
 import { checkInputFile } from '../cli/input-file.js';
+import { own } from '../evidence/own.js';
+import { servedAccordingTo } from '../evidence/served.js';
 import type { Evidence, ResourceEvidence } from '../evidence/schema.js';
 import { HttpGetError, httpGet, parseJson } from './http-get.js';
+import { cutDeep, secretCutter, urlCredentials, withoutCredentials } from './secrets.js';
 import { MAX_KUBECONFIG_BYTES, readSimpleKubeconfig, type KubeAccess } from './kubeconfig-lite.js';
 
 type KubernetesEvidence = NonNullable<Evidence['kubernetes']>;
@@ -15,11 +18,8 @@ type KubernetesEvidence = NonNullable<Evidence['kubernetes']>;
  * Where each resource a profile lists is served, newest API first. PodSecurityPolicy moved from
  * extensions/v1beta1 to policy/v1beta1 (Kubernetes 1.10) and was removed in 1.25.
  */
-const RESOURCE_APIS: Record<string, { groupVersions: string[]; notServed: string }> = {
-  podsecuritypolicies: {
-    groupVersions: ['policy/v1beta1', 'extensions/v1beta1'],
-    notServed: 'the API server does not serve PodSecurityPolicy (removed in Kubernetes 1.25)',
-  },
+const RESOURCE_APIS: Record<string, { groupVersions: string[] }> = {
+  podsecuritypolicies: { groupVersions: ['policy/v1beta1', 'extensions/v1beta1'] },
 };
 
 const MAX_LIST_BYTES = 32 * 1024 * 1024;
@@ -59,7 +59,7 @@ export function describeSource(source: KubeSource, server?: string): string {
   if (source.kind === 'none') return 'none';
   const where =
     source.kind === 'in-cluster' ? 'in-cluster service account' : `kubeconfig ${source.path}`;
-  return server === undefined ? where : `${where} (${server})`;
+  return server === undefined ? where : `${where} (${withoutCredentials(server)})`;
 }
 
 /**
@@ -97,7 +97,9 @@ export async function collectKubernetes(
     server,
     evidence: {
       ...(version !== undefined ? { version } : {}),
-      resources: Object.fromEntries(resources.map((r, i) => [r, lists[i] as ResourceEvidence])),
+      resources: Object.fromEntries(
+        resources.map((r, i) => [r, provenGone(r, lists[i] as ResourceEvidence, version)]),
+      ),
     },
   };
 }
@@ -189,16 +191,18 @@ async function apiGet(
     url = new URL(server.replace(/\/+$/, '') + path);
     await kc.applyToHTTPSOptions(opts);
   } catch (e) {
+    const cut = secretCutter([...requestSecrets(opts), ...urlCredentials(server)]);
     return {
-      problem: `cannot use the kubeconfig's credentials or TLS settings: ${(e as Error).message.split('\n')[0] ?? ''}`,
+      problem: `cannot use the kubeconfig's credentials or TLS settings: ${cut((e as Error).message.split('\n')[0] ?? '')}`,
     };
   }
-  // A server (or whatever answers in its place) may quote the credentials back: never keep them.
-  const hide = hider(opts);
-  const answer = await send(url, opts, server, timeoutMs);
+  // A server (or whatever answers in its place) may quote the credentials back, whole, in part
+  // or JSON-escaped: they are cut from what it says once decoded, never kept.
+  const cut = secretCutter([...requestSecrets(opts), ...urlCredentials(server)]);
+  const answer = await send(url, opts, withoutCredentials(server), timeoutMs);
   return 'problem' in answer
-    ? { problem: hide(answer.problem) }
-    : { status: answer.status, data: parseJson(Buffer.from(hide(answer.body.toString('utf8')))) };
+    ? { problem: cut(answer.problem) }
+    : { status: answer.status, data: cutDeep(parseJson(answer.body), cut) };
 }
 
 /**
@@ -222,14 +226,13 @@ function credentialPlugin(kc: KubeAccess): string | undefined {
   return `the kubeconfig's user ${user.name} gets its credentials from ${how}, which would run a command; rkecis runs none: give it a kubeconfig with a token or a client certificate`;
 }
 
-/** Replaces the request's credentials (bearer token, basic-auth password) wherever they appear. */
-function hider(opts: https.RequestOptions): (text: string) => string {
+/** The request's credentials: the bearer token (or basic-auth header) and a basic-auth password. */
+function requestSecrets(opts: https.RequestOptions): (string | undefined)[] {
   const auth = (opts.headers as http.OutgoingHttpHeaders | undefined)?.Authorization;
-  const secrets = [
+  return [
     typeof auth === 'string' ? auth.replace(/^(Bearer|Basic)\s+/i, '') : undefined,
     typeof opts.auth === 'string' ? opts.auth.slice(opts.auth.indexOf(':') + 1) : undefined,
-  ].filter((x): x is string => x !== undefined && x.length >= 6);
-  return (text) => secrets.reduce((t, secret) => t.split(secret).join('<redacted>'), text);
+  ];
 }
 
 async function send(
@@ -275,7 +278,7 @@ async function listResource(
   get: (path: string) => Promise<Answer>,
   resource: string,
 ): Promise<ResourceEvidence> {
-  const api = RESOURCE_APIS[resource];
+  const api = own(RESOURCE_APIS, resource);
   if (api === undefined)
     return { status: 'error', reason: `rkecis does not know which API serves ${resource}` };
   for (const gv of api.groupVersions) {
@@ -299,7 +302,29 @@ async function listResource(
       items: byName(list.items, { apiVersion: gv, ...(kind !== undefined ? { kind } : {}) }),
     };
   }
-  return { status: 'not-served', reason: api.notServed };
+  return {
+    status: 'not-served',
+    reason: `${api.groupVersions.join(' and ')} answered 404 for ${resource}`,
+  };
+}
+
+/**
+ * Every API answering 404 shows a kind gone only on a server whose version no longer has it:
+ * anything else (a 1.11 server, or one whose version is unknown) is an answer that cannot be
+ * trusted, and the kind's controls are errors rather than not applicable.
+ */
+function provenGone(
+  resource: string,
+  listed: ResourceEvidence,
+  version: string | undefined,
+): ResourceEvidence {
+  if (listed.status !== 'not-served') return listed;
+  const served = servedAccordingTo(resource, version);
+  if (served.served === false) return { status: 'not-served', reason: served.reason };
+  return {
+    status: 'error',
+    reason: `listing ${resource}: ${listed.reason}, but ${served.reason}; that answer does not show them gone`,
+  };
 }
 
 function statusProblem(a: { status: number; data: unknown }): string {
@@ -318,7 +343,9 @@ function byName(
   items: unknown[],
   type: { apiVersion: string; kind?: string },
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // Names are the API's data: `__proto__` or `toString` is a name like any other, so an own
+  // property of an object without a prototype (an assignment to {} would set its prototype).
+  const out = Object.create(null) as Record<string, unknown>;
   for (const item of items) {
     const meta = (item as { metadata?: { name?: unknown } } | null)?.metadata;
     if (typeof meta?.name !== 'string') continue;

@@ -17,10 +17,13 @@ export interface NodeFs {
   readonly root: string;
   /** Where the files are read, as the evidence records it (collector.root). */
   readonly display: string;
-  lstat(path: string): Promise<NodeStat>;
-  readlink(path: string): Promise<string>;
-  /** Entry names, without "." and "..", in no particular order. */
-  readdir(path: string): Promise<string[]>;
+  lstat(path: string | Buffer): Promise<NodeStat>;
+  readlink(path: string | Buffer): Promise<string>;
+  /**
+   * Entry names, without "." and "..", in no particular order, as bytes: a Linux name is bytes,
+   * and one that is not UTF-8 must still name its file when it is examined.
+   */
+  readdir(path: string): Promise<Buffer[]>;
   /**
    * Reads a whole regular file of at most `maxBytes`. The final component is never followed
    * where the transport can refuse it (O_NOFOLLOW locally); where it cannot (SFTP), the opened
@@ -81,7 +84,7 @@ export function localFs(root: string): NodeFs {
     display: root,
     lstat: async (path) => fromStats(await lstat(path)),
     readlink: (path) => readlink(path),
-    readdir: (path) => readdir(path),
+    readdir: (path) => readdir(path, { encoding: 'buffer' }),
     readFile: readLocalFile,
   };
 }

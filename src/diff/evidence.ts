@@ -1,10 +1,11 @@
-import { parseFlags, showFlag } from '../engine/flags.js';
+import { flagSyntaxOf, parseFlags, showFlag } from '../engine/flags.js';
 import type {
   ContainerEvidence,
   Evidence,
   FileEvidence,
   ResourceEvidence,
 } from '../evidence/schema.js';
+import { own } from '../evidence/own.js';
 import type { EvidenceChange } from './types.js';
 
 type Change = Omit<EvidenceChange, 'node'>;
@@ -68,8 +69,8 @@ function diffContainer(name: string, a: ContainerEvidence, b: ContainerEvidence)
   if (a.state.status !== b.state.status || a.state.running !== b.state.running) {
     at('changed', 'state', a.state.status, b.state.status);
   }
-  const fa = parseFlags(a.args);
-  const fb = parseFlags(b.args);
+  const fa = parseFlags(a.args, flagSyntaxOf(name));
+  const fb = parseFlags(b.args, flagSyntaxOf(name));
   for (const flag of [...new Set([...fa.keys(), ...fb.keys()])].sort()) {
     const va = fa.get(flag);
     const vb = fb.get(flag);
@@ -102,8 +103,8 @@ function diffFiles(
   const out: Change[] = [];
   for (const name of sortedUnion(a, b)) {
     const path = dir === '' ? name : `${dir.replace(/\/$/, '')}/${name}`;
-    const fa = a[name];
-    const fb = b[name];
+    const fa = own(a, name);
+    const fb = own(b, name);
     const at = (change: Change['change'], item: string, from?: string, to?: string): void => {
       out.push({
         area: 'file',
@@ -168,8 +169,9 @@ export function jsonChanges(
   if (isPlainObject(a) && isPlainObject(b)) {
     return sortedUnion(a, b).flatMap((k) => {
       const p = path === '' ? k : `${path}.${k}`;
-      if (!(k in a)) return [{ path: p, to: b[k] }];
-      if (!(k in b)) return [{ path: p, from: a[k] }];
+      // Keys are the API's data: `constructor` is a field like any other, never a prototype's.
+      if (!Object.hasOwn(a, k)) return [{ path: p, to: b[k] }];
+      if (!Object.hasOwn(b, k)) return [{ path: p, from: a[k] }];
       return jsonChanges(a[k], b[k], p);
     });
   }
@@ -198,8 +200,8 @@ function diffKubernetes(a: Evidence['kubernetes'], b: Evidence['kubernetes']): C
   const ra = a?.resources ?? {};
   const rb = b?.resources ?? {};
   for (const kind of sortedUnion(ra, rb)) {
-    const x = ra[kind];
-    const y = rb[kind];
+    const x = own(ra, kind);
+    const y = own(rb, kind);
     if (x?.status !== 'ok' || y?.status !== 'ok') {
       const dx = x === undefined ? 'not collected' : describeResource(x);
       const dy = y === undefined ? 'not collected' : describeResource(y);
@@ -216,11 +218,12 @@ function diffKubernetes(a: Evidence['kubernetes'], b: Evidence['kubernetes']): C
     }
     for (const name of sortedUnion(x.items, y.items)) {
       const subject = `${kind}/${name}`;
-      if (!(name in x.items)) out.push({ area: 'kubernetes', subject, change: 'added', item: '' });
-      else if (!(name in y.items))
+      if (!Object.hasOwn(x.items, name))
+        out.push({ area: 'kubernetes', subject, change: 'added', item: '' });
+      else if (!Object.hasOwn(y.items, name))
         out.push({ area: 'kubernetes', subject, change: 'removed', item: '' });
       else {
-        for (const c of jsonChanges(x.items[name], y.items[name])) {
+        for (const c of jsonChanges(own(x.items, name), own(y.items, name))) {
           out.push({
             area: 'kubernetes',
             subject,
@@ -254,8 +257,8 @@ export function diffEvidence(
       to: roles(b),
     });
   for (const name of sortedUnion(a.containers, b.containers)) {
-    const ca = a.containers[name] ?? { status: 'absent' };
-    const cb = b.containers[name] ?? { status: 'absent' };
+    const ca = own(a.containers, name) ?? { status: 'absent' };
+    const cb = own(b.containers, name) ?? { status: 'absent' };
     out.push(...diffContainer(name, ca, cb));
   }
   out.push(...diffFiles(a.files, b.files, ''));

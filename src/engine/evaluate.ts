@@ -1,11 +1,12 @@
 import { ROLE_MARKERS } from '../collect/roles.js';
 import { ROLES, type Role } from '../evidence/constants.js';
+import { ownValue } from '../evidence/own.js';
 import type { Evidence } from '../evidence/schema.js';
 import type { Profile, ProfileControl } from '../profiles/schema.js';
 import { summarize } from '../report/summary.js';
 import type { NodeReport, Result } from '../report/types.js';
 import { runCheck } from './checks/index.js';
-import { parseFlags, type Flags } from './flags.js';
+import { flagSyntaxOf, parseFlags, type Flags } from './flags.js';
 import type { EvalContext } from './verdict.js';
 
 /**
@@ -94,7 +95,7 @@ function kubernetesVersion(evidence: Evidence): string | undefined {
     'kube-controller-manager',
     'kube-scheduler',
   ]) {
-    const c = evidence.containers[name];
+    const c = ownValue(evidence.containers, name, evidence.containers[name]);
     const tag = c?.status === 'present' ? /:(v?\d+\.\d+[^:/@]*)$/.exec(c.image)?.[1] : undefined;
     if (tag !== undefined) return tag;
   }
@@ -130,7 +131,8 @@ function unconfirmedRoles(evidence: Evidence): Role[] {
   return ROLES.filter(
     (r) =>
       !evidence.roles.detected.includes(r) &&
-      evidence.containers[ROLE_MARKERS[r]]?.status === 'error',
+      ownValue(evidence.containers, ROLE_MARKERS[r], evidence.containers[ROLE_MARKERS[r]])
+        ?.status === 'error',
   );
 }
 
@@ -142,9 +144,9 @@ export function evaluate(profile: Profile, evidence: Evidence): NodeReport {
     flags(name) {
       let f = parsed.get(name);
       if (f === undefined) {
-        const c = evidence.containers[name];
+        const c = ownValue(evidence.containers, name, evidence.containers[name]);
         if (c?.status !== 'present') return undefined;
-        f = parseFlags(c.args);
+        f = parseFlags(c.args, flagSyntaxOf(name));
         parsed.set(name, f);
       }
       return f;

@@ -57,15 +57,32 @@ const DASH = 0x2d;
 const EQUALS = 0x3d;
 
 /**
+ * How a component reads its arguments: `pflag` (every Kubernetes component), where a single dash
+ * introduces one-letter shorthand flags, or Go's `flag` package (etcd), where `-name` and
+ * `--name` are the same flag.
+ */
+export type FlagSyntax = 'pflag' | 'go';
+
+/** The argument syntax of an RKE container, by its name. */
+export const flagSyntaxOf = (container: string): FlagSyntax =>
+  container === 'etcd' ? 'go' : 'pflag';
+
+/**
  * Parses a container's Args into flags the way the components do (pflag, and Go's flag package
  * for etcd, which accepts a single dash too): `--name=value`; bare `--name` for a boolean is
  * "true"; `--name value` for another flag; the last occurrence wins, except that string-slice
  * and map flags accumulate; `_` in a name reads as `-`. Keys keep the leading `--`. Arguments
  * that are not flags (the component name RKE passes first) are skipped.
+ *
+ * Under pflag, `-anonymous-auth=false` is not `--anonymous-auth`: it is the shorthand flags
+ * a, n, o... which Kubernetes components do not have (their one shorthand is klog's `-v`), so the
+ * component refuses to start. The flag it spells is then unsure (a check on it is an error),
+ * wherever it stands among the other arguments.
  */
-export function parseFlags(args: readonly string[]): Flags {
+export function parseFlags(args: readonly string[], syntax: FlagSyntax = 'pflag'): Flags {
   const flags = new Map<string, string>() as Map<string, string> & { unsure?: Map<string, string> };
   const repeated = new Set<string>();
+  let refused: Map<string, string> | undefined;
   let doubtNext: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
@@ -82,6 +99,14 @@ export function parseFlags(args: readonly string[]): Flags {
     let key = start === 2 ? written : `-${written}`;
     // Kubernetes components normalize "_" to "-" in flag names (WordSepNormalizeFunc).
     if (key.includes('_')) key = key.replaceAll('_', '-');
+    if (start === 1 && syntax === 'pflag' && written.length > 2) {
+      // Quoted as JSON: arguments may hold control characters.
+      (refused ??= new Map()).set(
+        key,
+        `${JSON.stringify(arg.slice(0, 80))} is not ${key}: the component (pflag) reads a single dash as one-letter shorthand flags, has none of these, and refuses to start with this argument; write ${key}`,
+      );
+      continue;
+    }
     let value: string;
     let why: string | undefined;
     if (eq >= 0) {
@@ -116,6 +141,9 @@ export function parseFlags(args: readonly string[]): Flags {
     const reason = why ?? doubt;
     if (reason !== undefined) (flags.unsure ??= new Map()).set(key, reason);
   }
+  // Wherever it stands, an argument the component refuses leaves the flag it spells unsure.
+  if (refused !== undefined)
+    for (const [k, why] of refused) (flags.unsure ??= new Map()).set(k, why);
   // A map flag takes each key's last value, across occurrences and within one.
   for (const name of MAP_FLAGS) {
     const key = `--${name}`;

@@ -27,6 +27,68 @@ export function nestedDeeperThan(data: unknown, limit: number): boolean {
   return false;
 }
 
+type Json = Record<string, unknown>;
+const isRecord = (v: unknown): v is Json =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * The records of a bundle whose keys are user data (container names, host paths, the entries of a
+ * folder at any depth, resource kinds, Kubernetes object names), each with its parent and key.
+ */
+function dataRecords(data: Json): [Json, string, Json][] {
+  const out: [Json, string, Json][] = [];
+  const add = (parent: Json, key: string): Json | undefined => {
+    const v = Object.hasOwn(parent, key) ? parent[key] : undefined;
+    if (!isRecord(v)) return undefined;
+    out.push([parent, key, v]);
+    return v;
+  };
+  add(data, 'containers');
+  const files = add(data, 'files');
+  // Folders' entries, breadth first (iterative: depth is refused before, not measured here).
+  const folders = files === undefined ? [] : Object.values(files);
+  for (let i = 0; i < folders.length; i++) {
+    const f = folders[i];
+    const entries = isRecord(f) ? add(f, 'entries') : undefined;
+    if (entries !== undefined) folders.push(...Object.values(entries));
+  }
+  const k8s = isRecord(data.kubernetes) ? data.kubernetes : undefined;
+  const resources = k8s === undefined ? undefined : add(k8s, 'resources');
+  for (const r of resources === undefined ? [] : Object.values(resources))
+    if (isRecord(r)) add(r, 'items');
+  return out;
+}
+
+/**
+ * zod's records drop a key named `__proto__` (so that no record it builds gets its prototype set
+ * by one), but in evidence keys are user data: a file named `__proto__` in a CNI folder vanished
+ * between a bundle and its verdict, and a world-writable one passed. Such keys are validated under
+ * a stand-in name no key of the bundle has, and put back after as own keys (of an object without a
+ * prototype). The rest of the bundle is validated as it is, in one pass.
+ */
+/** The start of the name a `__proto__` key is validated under (see withProtoKeys). */
+const STAND_IN = '\u0000__proto__';
+
+function withProtoKeys(data: Json, validate: (d: Json) => Evidence): Evidence {
+  const records = dataRecords(data);
+  if (!records.some(([, , r]) => Object.hasOwn(r, '__proto__'))) return validate(data);
+  let standIn = STAND_IN;
+  while (records.some(([, , r]) => Object.hasOwn(r, standIn))) standIn += '\u0000';
+  // A copy with the keys renamed: the caller's data is left as it was.
+  const copy = structuredClone(data);
+  const rename = (r: Json, from: string, to: string): Json => {
+    const out = Object.create(null) as Json;
+    for (const k of Object.keys(r)) out[k === from ? to : k] = r[k];
+    return out;
+  };
+  for (const [parent, key, r] of dataRecords(copy))
+    if (Object.hasOwn(r, '__proto__')) parent[key] = rename(r, '__proto__', standIn);
+  const evidence = validate(copy);
+  for (const [parent, key, r] of dataRecords(evidence))
+    if (Object.hasOwn(r, standIn)) parent[key] = rename(r, standIn, '__proto__');
+  return evidence;
+}
+
 /** Validates parsed JSON as evidence; the message names the input, the field and the problem. */
 export function parseEvidence(data: unknown, source: string): Evidence {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
@@ -43,17 +105,23 @@ export function parseEvidence(data: unknown, source: string): Evidence {
       `${source}: nested deeper than ${MAX_EVIDENCE_DEPTH} levels; not an evidence bundle`,
     );
   }
-  const parsed = evidenceSchema.safeParse(data, PLAIN);
-  if (!parsed.success) {
+  return withProtoKeys(data as Json, (d) => {
+    const parsed = evidenceSchema.safeParse(d, PLAIN);
+    if (parsed.success) return parsed.data;
     const first = parsed.error.issues[0];
     const issue = first !== undefined ? closestIssue(first) : undefined;
-    const path = issue !== undefined ? issuePath(issue) : '';
+    // A stand-in (see withProtoKeys) is shown as the key it stands for.
+    const path =
+      issue !== undefined
+        ? issuePath({
+            path: issue.path.map((p) => (String(p).startsWith(STAND_IN) ? '__proto__' : p)),
+          })
+        : '';
     const msg = issue?.message ?? 'invalid';
     throw new InputError(
       `${source}: invalid evidence at ${path === '' ? '(top level)' : path}: ${msg}`,
     );
-  }
-  return parsed.data;
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { lstatSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../cli/errors.js';
 import { readInputText } from '../cli/input-file.js';
@@ -56,6 +56,30 @@ const readSmallFile = (file: string): string =>
   readInputText(file, { maxBytes: MAX_YAML_BYTES, label: display(file) });
 
 /**
+ * How deep maps and lists may nest in a profile, waivers or cluster.yml file: they need a dozen
+ * levels. Deeper input is refused with its place, before anything recurses over it (the YAML
+ * parser itself runs out of stack some hundreds of levels down).
+ */
+export const MAX_YAML_DEPTH = 100;
+
+const nestedTooDeep = `nested deeper than ${MAX_YAML_DEPTH} levels of maps and lists`;
+
+/** The first map or list nested deeper than MAX_YAML_DEPTH, if any (iterative: any depth is safe to measure). */
+function tooDeep(doc: Document): { range?: [number, number, number] | null } | undefined {
+  const stack: [unknown, number][] = [[doc.contents, 1]];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [node, depth] = top;
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth > MAX_YAML_DEPTH) return node;
+    for (const item of node.items) {
+      if (isPair(item)) stack.push([item.key, depth + 1], [item.value, depth + 1]);
+      else stack.push([item, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+/**
  * Reads one YAML file and validates it; errors name file:line:column and the problem. `prepare`
  * may adjust the parsed document before it becomes data (cluster.yml keeps some scalars' text).
  */
@@ -70,7 +94,17 @@ export function loadYamlFile<S extends z.ZodType>(
   const first = doc.errors[0];
   if (first !== undefined) {
     const { line, col } = lc.linePos(first.pos[0]);
-    throw new InputError(`${display(file)}:${line}:${col}: ${first.message.split('\n')[0] ?? ''}`);
+    // The parser runs out of stack on deep nesting, and says only that.
+    const problem =
+      first.code === 'RESOURCE_EXHAUSTION'
+        ? nestedTooDeep
+        : (first.message.split('\n')[0] ?? '');
+    throw new InputError(`${display(file)}:${line}:${col}: ${problem}`);
+  }
+  const deep = tooDeep(doc);
+  if (deep !== undefined) {
+    const { line, col } = lc.linePos(deep.range?.[0] ?? 0);
+    throw new InputError(`${display(file)}:${line}:${col}: ${nestedTooDeep}`);
   }
   prepare?.(doc);
   let data: unknown;

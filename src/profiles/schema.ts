@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OPERATOR_NAMES } from '../engine/operators/index.js';
+import { linearTimeProblem } from '../engine/operators/regex.js';
 
 /**
  * The profile format. A profile is a folder: `profile.yaml` (metadata and section titles) and one
@@ -29,7 +30,12 @@ const operatorSchema = z.enum(OPERATOR_NAMES, {
 const testFields = {
   set: z.boolean().optional(),
   op: operatorSchema.optional(),
-  value: z.string().optional(),
+  value: z
+    .string()
+    .optional()
+    .describe(
+      'What op compares with. eq/noteq against true or false compare booleans as Go\'s strconv.ParseBool reads them (False, 0 and f are false); a Kubernetes or YAML value must then be a boolean. A regex may not use lookaround or backreferences.',
+    ),
 };
 function refineTest(
   t: { set?: boolean | undefined; op?: string | undefined; value?: string | undefined },
@@ -42,11 +48,14 @@ function refineTest(
     ctx.addIssue({ code: 'custom', message: `operator ${t.op} needs a "value"` });
   }
   if (t.op === 'regex' && t.value !== undefined) {
+    let problem: string | undefined;
     try {
       new RegExp(t.value);
+      problem = linearTimeProblem(t.value);
     } catch (e) {
-      ctx.addIssue({ code: 'custom', message: `regex does not compile: ${(e as Error).message}` });
+      problem = `regex does not compile: ${(e as Error).message}`;
     }
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
   }
   if (t.op !== undefined && t.set === false) {
     ctx.addIssue({ code: 'custom', message: '"set: false" cannot be combined with "op"' });

@@ -240,7 +240,12 @@ describe('DockerClient.inspect', () => {
   it.each<[string, Route, RegExp]>([
     ['a 500', json({ message: 'driver failed' }, 500), /HTTP 500: driver failed/],
     ['invalid JSON', (_q, res) => res.end('{"Path": '), /not inspect JSON/],
-    ['JSON of another shape', json({ Path: 7, Args: 'x' }), /not inspect JSON/],
+    ['JSON of another shape', json({ Path: 7, Args: 'x' }), /Args is a string, not a list/],
+    [
+      'JSON without Args',
+      json({ Path: '/x', State: { Status: 'running', Running: true } }),
+      /Args is missing/,
+    ],
     [
       'a connection reset mid-body',
       (_q, res) => {
@@ -298,31 +303,38 @@ describe('DockerClient.inspect', () => {
 });
 
 describe('reduceInspect', () => {
-  it('treats missing Args as none and strips the leading slash of the name', () => {
-    expect(
-      reduceInspect({
-        Name: '/etcd',
-        Path: '/usr/local/bin/etcd',
-        Args: null,
-        State: { Status: 'exited', Running: false },
-        Config: { Image: 'etcd' },
-      }),
-    ).toEqual({
+  const inspect = {
+    Name: '/etcd',
+    Path: '/usr/local/bin/etcd',
+    Args: ['--client-cert-auth=true'],
+    State: { Status: 'exited', Running: false },
+    Config: { Image: 'etcd' },
+  };
+  it('keeps what controls read and strips the leading slash of the name', () => {
+    expect(reduceInspect(inspect)).toEqual({
       status: 'present',
       name: 'etcd',
       image: 'etcd',
       path: '/usr/local/bin/etcd',
-      args: [],
+      args: ['--client-cert-auth=true'],
       state: { status: 'exited', running: false },
     });
+    expect(reduceInspect({ ...inspect, Args: [] })).toMatchObject({ args: [] });
   });
   it.each([
-    null,
-    [],
-    'x',
-    { Path: '/x', Args: [1], State: { Status: 'running', Running: true } },
-    { Path: '/x', Args: [] },
-  ])('refuses %j', (v) => {
-    expect(reduceInspect(v)).toBeUndefined();
+    [null, /not inspect JSON/],
+    [[], /not inspect JSON/],
+    ['x', /not inspect JSON/],
+    [{ ...inspect, Args: undefined }, /Args is missing, not a list/],
+    [{ ...inspect, Args: null }, /Args is null, not a list/],
+    [{ ...inspect, Args: '--client-cert-auth=true' }, /Args is a string, not a list/],
+    [{ ...inspect, Args: { 0: '--x' } }, /Args is an object, not a list/],
+    [{ ...inspect, Args: ['--x', 1] }, /Args\[1\] is a number, not a string/],
+    [{ ...inspect, Args: ['--x', null] }, /Args\[1\] is null, not a string/],
+    [{ ...inspect, Path: 7 }, /Path is a number/],
+    [{ ...inspect, State: undefined }, /State has no Status and Running/],
+    [{ ...inspect, State: { Status: 'running', Running: 'true' } }, /State has no Status/],
+  ])('refuses %j: %s', (v, why) => {
+    expect(reduceInspect(v)).toMatch(why);
   });
 });

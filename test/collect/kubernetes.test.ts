@@ -73,13 +73,34 @@ describe('collectKubernetes', () => {
     expect(fake.seen.filter((s) => s.path === POLICY)).toHaveLength(1);
   });
 
-  it('says PodSecurityPolicy is not served when neither API has it (Kubernetes 1.25+)', async () => {
-    const { got } = await run(VERSION);
+  it('says PodSecurityPolicy is not served when neither API has it on Kubernetes 1.25+', async () => {
+    const { got } = await run({ '/version': answer({ gitVersion: 'v1.25.3' }) });
     expect(got.evidence.resources.podsecuritypolicies).toEqual({
       status: 'not-served',
-      reason: 'the API server does not serve PodSecurityPolicy (removed in Kubernetes 1.25)',
+      reason:
+        'the API server runs Kubernetes v1.25.3: PodSecurityPolicy was removed in Kubernetes 1.25',
     });
   });
+
+  it.each<[string, Record<string, KubeRoute>, RegExp]>([
+    ['a server that reports v1.11', VERSION, /reports Kubernetes v1\.11\.5, which serves/],
+    ['a server whose version cannot be read', {}, /version could not be read/],
+    [
+      'a server whose version is not one',
+      { '/version': answer({ gitVersion: 'latest' }) },
+      /"latest" is not a Kubernetes version/,
+    ],
+  ])(
+    'takes 404 on both APIs from %s as an error, not as not-served',
+    async (_what, routes, why) => {
+      const { got } = await run(routes);
+      expectError(got.evidence.resources.podsecuritypolicies, why);
+      expectError(
+        got.evidence.resources.podsecuritypolicies,
+        /answered 404 for podsecuritypolicies/,
+      );
+    },
+  );
 
   it.each<[string, KubeRoute, RegExp]>([
     [

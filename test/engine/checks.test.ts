@@ -353,13 +353,35 @@ checkTester(
         actual: '403',
       },
       {
-        name: 'PSP no longer served',
+        name: 'PSP no longer served (Kubernetes 1.25)',
+        evidence: makeEvidence({
+          kubernetes: {
+            version: 'v1.25.0',
+            resources: { podsecuritypolicies: { status: 'not-served', reason: 'removed in 1.25' } },
+          },
+        }),
+        status: 'not-applicable',
+      },
+      {
+        name: 'PSP said not served by a bundle whose server runs 1.11',
+        evidence: makeEvidence({
+          kubernetes: {
+            version: 'v1.11.5',
+            resources: { podsecuritypolicies: { status: 'not-served', reason: 'removed in 1.25' } },
+          },
+        }),
+        status: 'error',
+        actual: 'reports Kubernetes v1.11.5, which serves PodSecurityPolicy',
+      },
+      {
+        name: 'PSP said not served, the server version unknown',
         evidence: makeEvidence({
           kubernetes: {
             resources: { podsecuritypolicies: { status: 'not-served', reason: 'removed in 1.25' } },
           },
         }),
-        status: 'not-applicable',
+        status: 'error',
+        actual: 'version could not be read',
       },
     ],
   },

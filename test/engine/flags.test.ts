@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseFlags } from '../../src/engine/flags.js';
+import { flagSyntaxOf, parseFlags } from '../../src/engine/flags.js';
 
 describe('parseFlags (pflag semantics)', () => {
   it('reads --name=value, keeps the command name out', () => {
@@ -25,7 +25,27 @@ describe('parseFlags (pflag semantics)', () => {
     expect(f.get('--profiling')).toBe('true');
   });
   it('single-dash flags (Go flag package, etcd) read like double-dash', () => {
-    expect(parseFlags(['etcd', '-auto-tls=true']).get('--auto-tls')).toBe('true');
+    expect(parseFlags(['etcd', '-auto-tls=true'], 'go').get('--auto-tls')).toBe('true');
+    expect(flagSyntaxOf('etcd')).toBe('go');
+  });
+  it('under pflag, a single-dash name is not the flag it spells: that flag is unsure', () => {
+    expect(flagSyntaxOf('kube-apiserver')).toBe('pflag');
+    for (const args of [
+      ['kube-apiserver', '-anonymous-auth=false'],
+      ['kube-apiserver', '--anonymous-auth=false', '-anonymous-auth=true'],
+      ['kube-apiserver', '-anonymous-auth=true', '--anonymous-auth=false'],
+      ['kube-apiserver', '-anonymous-auth', 'false'],
+    ]) {
+      const f = parseFlags(args);
+      expect(f.get('--anonymous-auth') === 'true', JSON.stringify(args)).toBe(false);
+      expect(f.unsure?.get('--anonymous-auth'), JSON.stringify(args)).toMatch(
+        /is not --anonymous-auth: .*single dash/,
+      );
+    }
+    // klog's -v is the shorthand Kubernetes components do have.
+    expect(parseFlags(['kubelet', '-v=2']).get('--v')).toBe('2');
+    expect(parseFlags(['kubelet', '-v', '2']).get('--v')).toBe('2');
+    expect(parseFlags(['kubelet', '-v=2']).unsure).toBeUndefined();
   });
   it('values keep = signs, commas, newlines and shell metacharacters verbatim', () => {
     const v = 'a=b,$(rm -rf /);`x`\nnext';

@@ -3,22 +3,52 @@ import operators, { OPERATOR_NAMES, type OperatorName } from '../../src/engine/o
 
 /** Each operator: [actual, expected] pairs that hold, and pairs that do not. */
 const table: Record<OperatorName, { valid: [string, string][]; invalid: [string, string][] }> = {
+  // Against a boolean literal, booleans as Go's strconv.ParseBool reads them (the components do).
   eq: {
     valid: [
       ['false', 'false'],
       ['', ''],
+      ['False', 'false'],
+      ['FALSE', 'false'],
+      ['0', 'false'],
+      ['f', 'false'],
+      ['F', 'false'],
+      ['1', 'true'],
+      ['t', 'TRUE'],
+      ['True', 'true'],
     ],
     invalid: [
-      ['False', 'false'],
       ['false ', 'false'],
+      ['no', 'false'],
+      ['fAlse', 'false'],
+      ['true', 'false'],
+      ['1', 'false'],
+      // "0" and "1" are numbers in a profile, not booleans.
+      ['false', '0'],
+      ['true', '1'],
     ],
   },
   noteq: {
     valid: [
       ['true', 'false'],
       ['', 'x'],
+      ['false', 'true'],
+      ['0', 'true'],
+      ['F', 'true'],
+      ['t', 'false'],
     ],
-    invalid: [['0', '0']],
+    invalid: [
+      ['0', '0'],
+      ['TRUE', 'true'],
+      ['True', 'true'],
+      ['1', 'true'],
+      ['t', 'true'],
+      ['False', 'false'],
+      // Text ParseBool refuses (the component does not start with it) is no boolean at all.
+      ['yes', 'true'],
+      ['', 'true'],
+      ['true ', 'true'],
+    ],
   },
   has: {
     valid: [

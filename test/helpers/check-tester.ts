@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/engine/checks/index.js';
-import { parseFlags } from '../../src/engine/flags.js';
+import { flagSyntaxOf, parseFlags } from '../../src/engine/flags.js';
 import type { EvalContext } from '../../src/engine/verdict.js';
 import type { Evidence } from '../../src/evidence/schema.js';
 import { checkSchema, type Check } from '../../src/profiles/schema.js';
@@ -20,7 +20,7 @@ const ctxOf = (evidence: Evidence): EvalContext => ({
   evidence,
   flags: (name) => {
     const c = evidence.containers[name];
-    return c?.status === 'present' ? parseFlags(c.args) : undefined;
+    return c?.status === 'present' ? parseFlags(c.args, flagSyntaxOf(name)) : undefined;
   },
 });
 

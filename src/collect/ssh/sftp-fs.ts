@@ -54,19 +54,24 @@ export function sftpFs(sftp: SFTPWrapper, display: string): NodeFs {
     display,
     lstat: async (path) =>
       fromAttrs(
-        await call<Stats>(`lstat ${path}`, (cb) => {
-          sftp.lstat(path, cb);
+        await call<Stats>(`lstat ${String(path)}`, (cb) => {
+          sftp.lstat(String(path), cb);
         }),
       ),
     readlink: (path) =>
-      call<string>(`readlink ${path}`, (cb) => {
-        sftp.readlink(path, cb);
+      call<string>(`readlink ${String(path)}`, (cb) => {
+        sftp.readlink(String(path), cb);
       }),
+    // ssh2 decodes names as UTF-8: a name that is not (its bytes replaced by U+FFFD) then names
+    // no file, so its lstat fails and the entry is an error, never skipped.
     readdir: async (path) => {
       const list = await call<{ filename: string }[]>(`readdir ${path}`, (cb) => {
         sftp.readdir(path, cb);
       });
-      return list.map((e) => e.filename).filter((n) => n !== '.' && n !== '..');
+      return list
+        .map((e) => e.filename)
+        .filter((n) => n !== '.' && n !== '..')
+        .map((n) => Buffer.from(n, 'utf8'));
     },
     readFile: async (path, maxBytes, described) => {
       const handle = await call<Buffer>(`open ${path}`, (cb) => {

@@ -1,7 +1,8 @@
 import { parse } from 'yaml';
+import { ownValue } from '../../evidence/own.js';
 import type { Check } from '../../profiles/schema.js';
 import { asText, select } from '../select.js';
-import { describeTest, runTest } from '../tests.js';
+import { describeTest, runTest, typeProblem } from '../tests.js';
 import { errorVerdict, type EvalContext, type Verdict } from '../verdict.js';
 
 type FileContentCheck = Extract<Check, { kind: 'file-content' }>;
@@ -40,7 +41,9 @@ function parsed(text: string): Parsed {
 
 /**
  * A value inside a host file (1.1.35: the first encryption provider). Every selected value must
- * pass, and at least one must be selected: an empty or foreign file does not pass.
+ * pass, and at least one must be selected: an empty or foreign file does not pass, except a
+ * `set: false` test, which asks for nothing to be there. A value of a type the test does not
+ * compare (an object where one value is compared) is an error.
  */
 export function fileContent(check: FileContentCheck, ctx: EvalContext): Verdict {
   let expected = expectedOf.get(check);
@@ -48,7 +51,8 @@ export function fileContent(check: FileContentCheck, ctx: EvalContext): Verdict 
     expected = describeTest(`${check.path}: ${check.select}`, check.test);
     expectedOf.set(check, expected);
   }
-  const f = ctx.evidence.files[check.path];
+  const files = ctx.evidence.files;
+  const f = ownValue(files, check.path, files[check.path]);
   if (f === undefined) return errorVerdict(`${check.path} was not collected`, expected);
   if (f.status === 'absent')
     return errorVerdict(`${check.path} does not exist on this node`, expected);
@@ -59,8 +63,20 @@ export function fileContent(check: FileContentCheck, ctx: EvalContext): Verdict 
   const doc = parsed(f.content);
   if (doc.error !== undefined)
     return errorVerdict(`${check.path} is not valid YAML: ${doc.error}`, expected);
-  const values = select(doc.value, check.select).map(asText);
+  const found = select(doc.value, check.select);
+  for (const v of found) {
+    const problem = typeProblem(check.test, v);
+    if (problem !== undefined)
+      return errorVerdict(
+        `${check.path}: ${check.select} is ${problem} (${expected}); it cannot be judged`,
+        expected,
+      );
+  }
+  const values = found.map(asText);
   if (values.length === 0) {
+    // Nothing there is what `set: false` asks for; any other test has nothing to pass on.
+    if (check.test.op === undefined && check.test.set !== true)
+      return { status: 'pass', actual: `${check.select} not set in ${check.path}`, expected };
     return { status: 'fail', actual: `nothing at ${check.select} in ${check.path}`, expected };
   }
   const ok = values.every((v) => runTest(check.test, v));

@@ -1,3 +1,4 @@
+import { ownValue } from '../../evidence/own.js';
 import type { FileEvidence, PresentFile } from '../../evidence/schema.js';
 import type { EvalContext } from '../verdict.js';
 
@@ -32,7 +33,8 @@ export function judgedFiles(
 ): Judged[] | string {
   const out: Judged[] = [];
   for (const path of paths) {
-    const f: FileEvidence | undefined = ctx.evidence.files[path];
+    const files = ctx.evidence.files;
+    const f: FileEvidence | undefined = ownValue(files, path, files[path]);
     if (f === undefined) return `${path} was not collected`;
     if (f.status === 'absent') return `${path} does not exist on this node`;
     if (f.status === 'error') return `${path} could not be read: ${f.reason}`;
@@ -46,9 +48,12 @@ export function judgedFiles(
     if (f.entries === undefined) return `the entries of ${path} were not collected`;
     const dir = path.replace(/\/+$/, '');
     for (const name of Object.keys(f.entries).sort()) {
-      const e = f.entries[name];
+      const e = ownValue(f.entries, name, f.entries[name]);
       const p = `${dir}/${name}`;
-      if (e === undefined || e.status === 'absent') continue; // removed between readdir and lstat
+      if (e === undefined) continue;
+      // A listed entry said to be absent was not examined: earlier collectors recorded so an
+      // entry whose lstat failed (a name that is not UTF-8 among them), whose mode is unknown.
+      if (e.status === 'absent') return `${p} is listed in the folder but was not examined`;
       if (e.status === 'error') return `${p} could not be read: ${e.reason}`;
       const odd = notJudgeable(p, e);
       if (odd !== undefined) return odd;

@@ -1,6 +1,8 @@
+import { ownValue } from '../../evidence/own.js';
+import { servedAccordingTo } from '../../evidence/served.js';
 import type { Check } from '../../profiles/schema.js';
 import { asText, select } from '../select.js';
-import { combine, describeTest, runTest } from '../tests.js';
+import { combine, describeTest, runTest, typeProblem } from '../tests.js';
 import { errorVerdict, type EvalContext, type Verdict } from '../verdict.js';
 
 type K8sObjectCheck = Extract<Check, { kind: 'k8s-object' }>;
@@ -37,14 +39,21 @@ export function k8sObject(check: K8sObjectCheck, ctx: EvalContext): Verdict {
       expected,
     );
   }
-  const res = k8s.resources[check.resource];
+  const res = ownValue(k8s.resources, check.resource, k8s.resources[check.resource]);
   if (res === undefined) return errorVerdict(`${check.resource} were not collected`, expected);
   if (res.status === 'error')
     return errorVerdict(`cannot list ${check.resource}: ${res.reason}`, expected);
   if (res.status === 'not-served') {
+    // A bundle's word alone does not rule the controls out: its server's version must.
+    const served = servedAccordingTo(check.resource, k8s.version);
+    if (served.served !== false)
+      return errorVerdict(
+        `the evidence says ${check.resource} are not served (${res.reason}), but ${served.reason}`,
+        expected,
+      );
     return { status: 'not-applicable', actual: res.reason, expected, reason: res.reason };
   }
-  const obj = res.items[check.name];
+  const obj = ownValue(res.items, check.name, res.items[check.name]);
   if (obj === undefined) return { status: 'fail', actual: `${subject} does not exist`, expected };
   // Evidence may come from a file: an "object" that is not one has no fields to prove anything.
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
@@ -58,6 +67,15 @@ export function k8sObject(check: K8sObjectCheck, ctx: EvalContext): Verdict {
   for (const field of fields) {
     const found = select(obj, field);
     values.set(field, found.length === 0 ? undefined : asText(found[0]));
+    // A value of a type the comparison is not about is unreadable, never a pass or a fail.
+    for (const t of check.tests) {
+      const problem = t.field === field ? typeProblem(t, found[0]) : undefined;
+      if (problem !== undefined)
+        return errorVerdict(
+          `${subject}: ${field} is ${problem} (${describeTest(field, t)}); it cannot be judged`,
+          expected,
+        );
+    }
   }
   const ok = combine(
     check.tests.map((t) => runTest(t, values.get(t.field))),

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { parseDocument, stringify } from 'yaml';
 import { evaluate } from '../../engine/evaluate.js';
-import { parseFlags, type Flags } from '../../engine/flags.js';
+import { flagSyntaxOf, parseFlags, type Flags } from '../../engine/flags.js';
 import { splitList } from '../../engine/operators/list.js';
 import type { Evidence } from '../../evidence/schema.js';
 import type { Profile, ProfileControl } from '../../profiles/schema.js';
@@ -170,7 +170,7 @@ const flagsToState = (f: Flags): FlagState => new Map(f);
 function plannedFlags(cluster: ClusterYml, component: ComponentName): Flags | undefined {
   for (const n of planCluster(cluster)) {
     const c = n.containers.find((x) => x.name === component);
-    if (c !== undefined) return parseFlags(c.args);
+    if (c !== undefined) return parseFlags(c.args, flagSyntaxOf(component));
   }
   return undefined;
 }
@@ -214,7 +214,7 @@ function currentFlags(input: RemediateInput, base: ClusterYml, component: Compon
   if (input.cluster !== undefined) return plannedFlags(base, component) ?? new Map();
   for (const e of input.evidence ?? []) {
     const c = e.containers[component];
-    if (c?.status === 'present') return parseFlags(c.args);
+    if (c?.status === 'present') return parseFlags(c.args, flagSyntaxOf(component));
   }
   const flags = new Map(plannedFlags(base, component) ?? []);
   for (const [k, v] of reportFlags(input.profile, input.reports, component)) {
