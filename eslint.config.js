@@ -23,6 +23,12 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      // A switch over a union (check kinds, a fix's or a plan's intents) names every member, so a
+      // new member is a compile-time list of the places to handle it, not a silent fall-through.
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
       // rkecis never runs evidence text through a shell (SECURITY.md).
       'no-restricted-imports': [
         'error',

@@ -29,11 +29,21 @@ export interface RemediateOptions {
 
 export const DEFAULT_OUTPUT_DIR = 'rkecis-remediation';
 
+/** What a verdict found, as remediate reads it: an id and its data (checked where it is read). */
+const foundSchema = z.looseObject({ id: z.string(), data: z.record(z.string(), z.unknown()) });
+
 /** The parts of a node report remediate reads (the JSON report of plan, scan and evaluate). */
 const reportSchema = z.looseObject({
   profile: z.looseObject({ name: z.string() }),
   node: z.looseObject({ name: z.string(), roles: z.array(z.string()), rolesSource: z.string() }),
-  results: z.array(z.looseObject({ id: z.string(), status: z.string(), title: z.string() })),
+  results: z.array(
+    z.looseObject({
+      id: z.string(),
+      status: z.string(),
+      title: z.string(),
+      found: foundSchema.optional(),
+    }),
+  ),
 });
 
 /** The parts of a cluster report (rkecis plan, rkecis cluster) remediate reads, node by node. */
@@ -53,6 +63,7 @@ const clusterReportSchema = z.looseObject({
         z.looseObject({
           status: z.string(),
           actual: z.string(),
+          found: foundSchema.optional(),
           nodes: z.array(z.string()).optional(),
         }),
       ),

@@ -83,6 +83,8 @@ interface Outcome {
   actual: string;
   reason?: string;
   waiver?: Result['waiver'];
+  /** The first such node's found data: the same text comes of the same data. */
+  found?: Result['found'];
   count: number;
 }
 
@@ -170,6 +172,7 @@ export function createClusterMerger(options: ClusterMergerOptions = {}): Cluster
         actual: r.actual,
         ...(r.reason !== undefined ? { reason: r.reason } : {}),
         ...(r.waiver !== undefined ? { waiver: r.waiver } : {}),
+        ...(r.found !== undefined ? { found: r.found } : {}),
         count: 0,
       });
       c.byKey.set(key, i);
@@ -341,16 +344,19 @@ function shaped(
     actual: string;
     reason?: string | undefined;
     waiver?: Result['waiver'];
+    found?: Result['found'];
   },
   extra: Pick<ClusterResult, 'scope' | 'nodes' | 'failingNodes' | 'findings'>,
 ): ClusterResult {
-  const rest: Omit<Result, 'reason' | 'waiver'> & Partial<Result> = { ...t };
+  const rest: Omit<Result, 'reason' | 'waiver' | 'found'> & Partial<Result> = { ...t };
   delete rest.reason;
   delete rest.waiver;
+  delete rest.found;
   return {
     ...rest,
     status: own.status,
     actual: own.actual,
+    ...(own.found !== undefined ? { found: own.found } : {}),
     ...(own.reason !== undefined ? { reason: own.reason } : {}),
     ...(own.waiver !== undefined ? { waiver: own.waiver } : {}),
     ...extra,
@@ -368,6 +374,7 @@ function clusterScoped(r: Result): ClusterResult {
         actual: r.actual,
         ...(r.reason !== undefined ? { reason: r.reason } : {}),
         ...(r.waiver !== undefined ? { waiver: r.waiver } : {}),
+        ...(r.found !== undefined ? { found: r.found } : {}),
         count: 1,
       },
     ],
@@ -428,6 +435,7 @@ function nodeScoped(
       actual: o.actual,
       ...(o.reason !== undefined ? { reason: o.reason } : {}),
       ...(o.waiver !== undefined ? { waiver: o.waiver } : {}),
+      ...(o.found !== undefined ? { found: o.found } : {}),
       count: o.count,
       ...(nodeMaps === 'all' || FAILING(o.status) ? { nodes: list } : {}),
     }));
@@ -456,7 +464,7 @@ function nodeScoped(
         : undefined;
   return shaped(
     c.template,
-    { status, actual, reason, waiver: waived },
+    { status, actual, reason, waiver: waived, found: one?.found },
     { scope: 'node', nodes: map, failingNodes: failing, findings },
   );
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { OPERATOR_NAMES } from '../engine/operators/index.js';
-import { linearTimeProblem } from '../engine/operators/regex.js';
+import { linearTimeProblem } from './linear-regex.js';
+import { OPERATOR_NAMES } from './operator-names.js';
 
 /**
  * The profile format. A profile is a folder: `profile.yaml` (metadata and section titles) and one
