@@ -1,5 +1,4 @@
-import { ROLE_MARKERS } from '../collect/roles.js';
-import { ROLES, type Role } from '../evidence/constants.js';
+import { ROLE_MARKERS, ROLES, type Role } from '../evidence/constants.js';
 import { ownValue } from '../evidence/own.js';
 import type { Evidence } from '../evidence/schema.js';
 import type { Profile, ProfileControl } from '../profiles/schema.js';
