@@ -241,8 +241,18 @@ export const controlSchema = z
     expected: z.string().optional(),
     remediation: z.string().min(1),
     erratum: z.string().optional(),
+    /**
+     * rkecis's verdict on the guide's own hardened node differs from the result the guide states
+     * (the stated result contradicts the guide's own output, or a "warn" control rkecis automates):
+     * the erratum says why. The examples' meta-test holds every other control to the guide.
+     */
+    departsFromGuide: z.literal(true).optional(),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.departsFromGuide !== true || c.erratum !== undefined, {
+    error: 'departsFromGuide needs an erratum saying why',
+    path: ['departsFromGuide'],
+  });
 export type Control = z.infer<typeof controlSchema>;
 
 export const sectionFileSchema = z
