@@ -110,7 +110,7 @@ export function readRemediateInput(file: string): { reports?: NodeReport[]; evid
     }
     const reports = nodeReportsOf(parsed.data as unknown as ClusterReport);
     if (reports.length === 0) throw new InputError(`${file}: a cluster report of no node`);
-    return { reports };
+    return { reports: withFound(file, reports) };
   }
   const nested = (data as { nodes?: unknown } | null)?.nodes;
   const list: unknown[] = Array.isArray(data) ? data : Array.isArray(nested) ? nested : [data];
@@ -129,7 +129,28 @@ export function readRemediateInput(file: string): { reports?: NodeReport[]; evid
     }
     return parsed.data as unknown as NodeReport;
   });
-  return { reports };
+  return { reports: withFound(file, reports) };
+}
+
+/**
+ * The reports, if each failed or erred result says what it found (`found`): remediate reads the
+ * flag values and the missing files from there, never from the text. A report of an older rkecis
+ * lacks it, and a remediation without it would start from RKE's defaults and leave failures
+ * unfixed while saying they are fixed: refused, with how to make the report again.
+ */
+function withFound(file: string, reports: NodeReport[]): NodeReport[] {
+  const lacking = new Set<string>();
+  for (const r of reports)
+    for (const res of r.results)
+      if ((res.status === 'fail' || res.status === 'error') && res.found === undefined)
+        lacking.add(res.id);
+  if (lacking.size === 0) return reports;
+  const ids = [...lacking];
+  const some =
+    ids.length > 3 ? `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more` : ids.join(', ');
+  throw new InputError(
+    `${file}: its failed or erred results (${some}) carry no "found" data, which remediate reads to know what each control found (a report of an older rkecis); make the report again with rkecis ${VERSION} (rkecis plan|scan|evaluate|cluster --format json)`,
+  );
 }
 
 /** cluster.yml -> cluster.remediated.yml, beside it. */
