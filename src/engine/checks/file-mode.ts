@@ -1,26 +1,21 @@
 import { bitmask } from '../operators/bitmask.js';
-import { foundFiles, JUDGED_FILE_MESSAGES, judgedFiles } from './files.js';
-import { defineKind, verdictsOf } from './kind.js';
-
-const messages = JUDGED_FILE_MESSAGES;
-const verdict = verdictsOf(messages);
+import { JUDGED_FILE_MESSAGES, judgeFiles, requireFiles } from './files.js';
+import { defineKind } from './kind.js';
 
 /** "644 or more restrictive": no permission bit outside the mask, on each file judged. */
 export default defineKind<'file-mode'>({
-  messages,
+  messages: JUDGED_FILE_MESSAGES,
 
-  evaluate(check, ctx) {
-    const expected = `${check.max} or more restrictive`;
-    const judged = judgedFiles(ctx, check.paths, check.target);
-    if ('id' in judged) return verdict('error', expected, judged.id, judged.data);
-    const bad = judged.filter((j) => !bitmask(j.file.mode, check.max));
-    const found = foundFiles(judged, (f) => f.mode, bad, check.target);
-    return verdict(bad.length === 0 ? 'pass' : 'fail', expected, found.id, found.data);
-  },
+  evaluate: (check, ctx) =>
+    judgeFiles(
+      ctx,
+      check,
+      `${check.max} or more restrictive`,
+      (f) => f.mode,
+      (f) => bitmask(f.mode, check.max),
+    ),
 
-  requires(check, needs) {
-    for (const p of check.paths) needs.file(p, { entries: check.target === 'entries' });
-  },
+  requires: requireFiles,
 
   plan: (check) => ({
     what: 'files',

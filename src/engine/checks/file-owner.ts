@@ -1,27 +1,16 @@
-import { foundFiles, JUDGED_FILE_MESSAGES, judgedFiles } from './files.js';
-import { defineKind, verdictsOf } from './kind.js';
-
-const messages = JUDGED_FILE_MESSAGES;
-const verdict = verdictsOf(messages);
+import { JUDGED_FILE_MESSAGES, judgeFiles, requireFiles } from './files.js';
+import { defineKind } from './kind.js';
 
 const show = (f: { user: string; group: string }): string => `${f.user}:${f.group}`;
 
 /** Owner and group as `stat -c %U:%G` prints them, names from the node's own passwd and group. */
 export default defineKind<'file-owner'>({
-  messages,
+  messages: JUDGED_FILE_MESSAGES,
 
-  evaluate(check, ctx) {
-    const expected = check.owner;
-    const judged = judgedFiles(ctx, check.paths, check.target);
-    if ('id' in judged) return verdict('error', expected, judged.id, judged.data);
-    const bad = judged.filter((j) => show(j.file) !== check.owner);
-    const found = foundFiles(judged, show, bad, check.target);
-    return verdict(bad.length === 0 ? 'pass' : 'fail', expected, found.id, found.data);
-  },
+  evaluate: (check, ctx) =>
+    judgeFiles(ctx, check, check.owner, show, (f) => show(f) === check.owner),
 
-  requires(check, needs) {
-    for (const p of check.paths) needs.file(p, { entries: check.target === 'entries' });
-  },
+  requires: requireFiles,
 
   plan: (check) => ({
     what: 'files',

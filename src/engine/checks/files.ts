@@ -1,7 +1,7 @@
 import { ownValue } from '../../evidence/own.js';
 import type { FileEvidence, PresentFile } from '../../evidence/schema.js';
-import type { EvalContext } from '../verdict.js';
-import type { FoundOf } from './kind.js';
+import type { EvalContext, Verdict } from '../verdict.js';
+import { verdictsOf, type EvidenceNeeds, type FoundOf } from './kind.js';
 
 /** Why a host file cannot be had: the messages every kind that reads files shares. */
 export const FILE_MESSAGES = {
@@ -70,7 +70,7 @@ function notJudgeable(path: string, f: PresentFile): JudgedProblem | undefined {
  * of each directory (`entries`). A path that is missing, unreadable or not collected is a
  * reason for `error`: the control cannot be proven, so it cannot pass.
  */
-export function judgedFiles(
+function judgedFiles(
   ctx: EvalContext,
   paths: readonly string[],
   target: 'self' | 'entries',
@@ -113,7 +113,7 @@ type FilesFound = FoundOf<
  * What was found of the judged files: the value alone for one file, as `stat` would print it;
  * for many, the offending ones with their values, or how many were checked.
  */
-export function foundFiles(
+function foundFiles(
   judged: readonly Judged[],
   show: (f: PresentFile) => string,
   bad: readonly Judged[],
@@ -132,4 +132,36 @@ export function foundFiles(
     value: show(j.file),
   }));
   return { id: 'file-values', data: { files } };
+}
+
+/** The paths a file-mode or file-owner check judges, with how (the paths or their entries). */
+interface FilesCheck {
+  paths: readonly string[];
+  target: 'self' | 'entries';
+}
+
+const judgedVerdict = verdictsOf(JUDGED_FILE_MESSAGES);
+
+/**
+ * The verdict of a check on files' metadata (file-mode, file-owner): a pass when every judged
+ * file is `ok`, each shown by its value (`show`) as `stat` prints it; an error when a file
+ * cannot be judged.
+ */
+export function judgeFiles(
+  ctx: EvalContext,
+  check: FilesCheck,
+  expected: string,
+  show: (f: PresentFile) => string,
+  ok: (f: PresentFile) => boolean,
+): Verdict {
+  const judged = judgedFiles(ctx, check.paths, check.target);
+  if ('id' in judged) return judgedVerdict('error', expected, judged.id, judged.data);
+  const bad = judged.filter((j) => !ok(j.file));
+  const found = foundFiles(judged, show, bad, check.target);
+  return judgedVerdict(bad.length === 0 ? 'pass' : 'fail', expected, found.id, found.data);
+}
+
+/** The evidence a check on files' metadata reads: each path's, or that of each of its entries. */
+export function requireFiles(check: FilesCheck, needs: EvidenceNeeds): void {
+  for (const p of check.paths) needs.file(p, { entries: check.target === 'entries' });
 }
