@@ -8,7 +8,7 @@ import {
   showFlags,
   type FlagValues,
 } from './container.js';
-import { dataRecord, defineKind, verdictsOf } from './kind.js';
+import { defineKind, verdictsOf } from './kind.js';
 
 /**
  * The strong cipher suites of CIS Kubernetes Benchmark 1.3.0 (1.1.30, 2.1.15). The guide prints
@@ -53,8 +53,8 @@ export default defineKind<'cipher-list'>({
     if (doubt !== undefined)
       return verdict('error', expected, 'flag-in-doubt', { container: check.container, ...doubt });
     const value = flags.get(check.flag);
-    const shown = dataRecord<string | null>();
-    shown[check.flag] = value ?? null;
+    // A computed key is an own key even when it is `__proto__` (the profile names the flag).
+    const shown = { [check.flag]: value ?? null };
     const suites = value === undefined ? [] : splitList(value);
     const weak = suites.filter((s) => !strong.has(s));
     const ok = suites.length > 0 && weak.length === 0;

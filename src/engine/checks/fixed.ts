@@ -1,6 +1,7 @@
 import type { EvalContext } from '../verdict.js';
 import {
   containerFlags,
+  flagValues,
   containerText,
   flagInDoubt,
   isProblem,
@@ -9,7 +10,7 @@ import {
   type ContainerProblem,
   type FlagValues,
 } from './container.js';
-import { dataRecord, defineKind, verdictsOf, type CheckOf, type FoundOf } from './kind.js';
+import { defineKind, verdictsOf, type CheckOf, type FoundOf } from './kind.js';
 
 type FixedCheck = CheckOf<'fixed'>;
 
@@ -40,7 +41,7 @@ function shown(show: NonNullable<FixedCheck['show']>, ctx: EvalContext): Shown {
   const doubt = flagInDoubt(flags, keys);
   if (doubt !== undefined) return { id: 'nothing-certain', data: { container, ...doubt } };
   const set = keys.filter((k) => flags.has(k));
-  const values = dataRecord<string | null>();
+  const values = flagValues();
   for (const k of set.length > 0 ? set : keys) values[k] = flags.get(k) ?? null;
   return { id: 'shown', data: { container, flags: values } };
 }

@@ -1,6 +1,7 @@
 import {
   CONTAINER_MESSAGES,
   containerFlags,
+  flagValues,
   flagInDoubt,
   isProblem,
   showFlags,
@@ -8,7 +9,7 @@ import {
 } from './container.js';
 import { flagPlanOf, passes } from './flag-tree.js';
 import { solveFlags } from './flag-solve.js';
-import { dataRecord, defineKind, verdictsOf } from './kind.js';
+import { defineKind, verdictsOf } from './kind.js';
 
 const messages = {
   ...CONTAINER_MESSAGES,
@@ -29,7 +30,7 @@ export default defineKind<'flag'>({
     if (doubt !== undefined)
       return verdict('error', expected, 'flag-in-doubt', { container: check.container, ...doubt });
     const ok = passes(root, flags);
-    const shown = dataRecord<string | null>();
+    const shown = flagValues();
     for (let i = 0; i < names.length; i++) {
       const n = names[i] as string;
       const value = flags.get(n);

@@ -2,7 +2,7 @@ import { ownValue } from '../../evidence/own.js';
 import { servedAccordingTo } from '../../evidence/served.js';
 import { asText, select } from '../select.js';
 import { combine, describeTest, runTest, typeProblem } from '../tests.js';
-import { dataRecord, defineKind, verdictsOf, type CheckOf } from './kind.js';
+import { defineKind, setData, verdictsOf, type CheckOf } from './kind.js';
 
 type K8sObjectCheck = CheckOf<'k8s-object'>;
 
@@ -90,10 +90,10 @@ export default defineKind<'k8s-object'>({
       const what = obj === null ? 'null' : Array.isArray(obj) ? 'a list' : `a ${typeof obj}`;
       return verdict('error', expected, 'not-an-object', { resource, name, what });
     }
-    const values = dataRecord<string | null>();
+    const values: Record<string, string | null> = {};
     for (const field of fields) {
       const found = select(obj, field);
-      values[field] = found.length === 0 ? null : (asText(found[0]) ?? null);
+      setData(values, field, found.length === 0 ? null : (asText(found[0]) ?? null));
       // A value of a type the comparison is not about is unreadable, never a pass or a fail.
       for (const t of check.tests) {
         const problem = t.field === field ? typeProblem(t, found[0]) : undefined;

@@ -128,7 +128,17 @@ export function verdictsOf<M extends Messages>(messages: M) {
 }
 
 /**
- * A record for found data keyed by names from evidence or profiles (flags, paths, fields): no
- * prototype, so a key such as `__proto__` is a key like any other.
+ * Sets a key of found data keyed by names from evidence or profiles (paths, fields): a key such
+ * as `__proto__` becomes a key like any other, not the record's prototype. Records stay plain
+ * objects, which are cheap to make and fill on every node (a record without a prototype is not).
  */
-export const dataRecord = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+export function setData<T>(record: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__')
+    Object.defineProperty(record, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  else record[key] = value;
+}
