@@ -29,7 +29,7 @@ export interface ExtraOutput {
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** The formats, each with what it is and its file extension, for --help. */
-const formatsHelp = (): string =>
+export const formatsHelp = (): string =>
   [
     'Formats (--format, -o FORMAT=FILE):',
     ...FORMAT_NAMES.map((name) => {

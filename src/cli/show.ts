@@ -12,6 +12,7 @@ import { EXIT, InputError } from '../base/errors.js';
 import { emit, writeOutputs } from './output.js';
 import { say } from './say.js';
 import { formatOutputs } from './report-run.js';
+import { formatsHelp } from './report-output.js';
 
 interface ShowOptions {
   store?: string;
@@ -62,6 +63,7 @@ export function register(program: Command, done: (code: number) => void): void {
     )
     .option('--profile <name>', 'profile for --recheck (default: the one the scan was made with)')
     .option('--evidence', 'write the stored evidence bundle instead of the report')
+    .addHelpText('after', `\n${formatsHelp()}`)
     .action(async (id: string, opts: ShowOptions) => {
       const { scan, trend } = await withStore(
         opts.store,

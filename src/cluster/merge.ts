@@ -19,6 +19,7 @@ import {
   clusterScoped,
   evaluatedNowhere,
   nodeScoped,
+  newOutcome,
   type ControlAgg,
   type Outcome,
 } from './results.js';
@@ -138,14 +139,7 @@ export function createClusterMerger(options: ClusterMergerOptions = {}): Cluster
     if (known !== undefined) return known;
     if (c.byKey.size < MAX_OUTCOMES) {
       const i = c.outcomes.length;
-      c.outcomes.push({
-        status: r.status,
-        actual: r.actual,
-        ...(r.reason !== undefined ? { reason: r.reason } : {}),
-        ...(r.waiver !== undefined ? { waiver: r.waiver } : {}),
-        ...(r.found !== undefined ? { found: r.found } : {}),
-        count: 0,
-      });
+      c.outcomes.push(newOutcome(r, 0));
       c.byKey.set(key, i);
       return i;
     }

@@ -14,6 +14,16 @@ import type {
  * distinct value, and a byte per node saying which outcome that node had.
  */
 
+/** A node result as an outcome that `count` nodes had (the key order is the JSON's). */
+export const newOutcome = (r: Result, count: number): Outcome => ({
+  status: r.status,
+  actual: r.actual,
+  ...(r.reason !== undefined ? { reason: r.reason } : {}),
+  ...(r.waiver !== undefined ? { waiver: r.waiver } : {}),
+  ...(r.found !== undefined ? { found: r.found } : {}),
+  count,
+});
+
 export interface Outcome {
   status: Status;
   actual: string;
@@ -76,16 +86,7 @@ export function clusterScoped(r: Result): ClusterResult {
     scope: 'cluster',
     nodes: {},
     failingNodes: [],
-    findings: [
-      {
-        status: r.status,
-        actual: r.actual,
-        ...(r.reason !== undefined ? { reason: r.reason } : {}),
-        ...(r.waiver !== undefined ? { waiver: r.waiver } : {}),
-        ...(r.found !== undefined ? { found: r.found } : {}),
-        count: 1,
-      },
-    ],
+    findings: [newOutcome(r, 1)],
   });
 }
 

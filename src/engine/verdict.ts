@@ -1,17 +1,9 @@
 import type { Evidence } from '../evidence/schema.js';
-import type { Status } from '../report/types.js';
+import type { Found, Status } from '../report/types.js';
 import type { Flags } from './flags.js';
 
-/**
- * What a verdict found, as data, in the manner of ESLint's messageId: a stable id, one of its
- * check kind's messages, and the values that decided it (the flags' values, the file modes, the
- * object's fields). `actual` is the message's text of this data; `plan` and `remediate` read the
- * data, never the text. Part of the JSON contract: each result carries it as `found`.
- */
-export interface Found {
-  id: string;
-  data: Readonly<Record<string, unknown>>;
-}
+// The report model defines it (it is part of the JSON contract); the check kinds take it from here.
+export type { Found };
 
 /** What a check kind decides for one control. */
 export interface Verdict {

@@ -1,6 +1,16 @@
-import type { Found } from '../engine/verdict.js';
 import type { Role } from '../evidence/schema.js';
 import type { CONTROL_ROLES } from '../profiles/schema.js';
+
+/**
+ * What a verdict found, as data, in the manner of ESLint's messageId: a stable id, one of its
+ * check kind's messages, and the values that decided it (the flags' values, the file modes, the
+ * object's fields). `actual` is the message's text of this data; `plan` and `remediate` read the
+ * data, never the text. Part of the JSON contract: each result carries it as `found`.
+ */
+export interface Found {
+  id: string;
+  data: Readonly<Record<string, unknown>>;
+}
 
 export const STATUSES = ['pass', 'fail', 'not-applicable', 'manual', 'error'] as const;
 export type Status = (typeof STATUSES)[number];

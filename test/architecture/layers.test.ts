@@ -15,25 +15,11 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const fixture = (name: string): string =>
   fileURLToPath(new URL(`../fixtures/layers/${name}/`, import.meta.url));
 
-/**
- * Imports that break the order today and are being removed by work in flight. The test fails
- * when one of them is gone, so that this list only ever shrinks to empty.
- */
-const PENDING: readonly string[] = [
-  // #14 (h14-kinds): the operator names and the linear-time regex check move to src/profiles/.
-  'src/profiles/schema.ts:2: static import of src/engine/operators/index.ts: inputs imports engine, a higher layer',
-  'src/profiles/schema.ts:3: static import of src/engine/operators/regex.ts: inputs imports engine, a higher layer',
-];
-
 describe('the layers of src/', () => {
   const problems = layerProblems(ROOT);
 
   it('every module imports only down, or within its own folder, and none is in a cycle', () => {
-    expect(problems.filter((p) => !PENDING.includes(p))).toEqual([]);
-  });
-
-  it('the imports waited for are still there (remove them from PENDING as they go)', () => {
-    expect(PENDING.filter((p) => !problems.includes(p))).toEqual([]);
+    expect(problems).toEqual([]);
   });
 
   it('has a layer for every folder of src/, and each folder in one layer', () => {

@@ -10,7 +10,7 @@ import { html } from '../../src/report/formatters/html.js';
 import type { NodeReport, Status } from '../../src/report/types.js';
 import { applyWaivers } from '../../src/waivers/apply.js';
 import { loadWaivers } from '../../src/waivers/load.js';
-import { HOSTILE, sampleReport } from '../report/sample-report.js';
+import { HOSTILE, sampleReport } from '../helpers/sample-report.js';
 
 /**
  * The HTML report in a real browser: Debian's chromium, driven by playwright-core (.ci/run

@@ -9,8 +9,8 @@ import { html } from '../../src/report/formatters/html.js';
 import { renderedText } from '../../src/report/formatters/rendered.js';
 import type { TrendPoint } from '../../src/report/formatters/trend-svg.js';
 import type { Status } from '../../src/report/types.js';
-import { sampleClusterReport } from '../report/sample-cluster.js';
-import { sampleReport } from '../report/sample-report.js';
+import { sampleClusterReport } from '../helpers/sample-cluster.js';
+import { sampleReport } from '../helpers/sample-report.js';
 
 /**
  * The node report's trend chart and the cluster report's grid of differing controls in Debian's

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseEvidence } from '../../src/evidence/read.js';
 import { BIN, runCli } from '../helpers/run-cli.js';
 import { runCliAsync } from '../helpers/run-cli-async.js';
-import { dockerPing, fakeDocker, inspectOf, json } from '../collect/fake-docker.js';
+import { dockerPing, fakeDocker, inspectOf, json } from '../fakes/docker.js';
 
 const NO_KUBE = { HOME: '/nonexistent-home', KUBECONFIG: '' };
 const cleanups: (() => Promise<void> | void)[] = [];

@@ -10,7 +10,7 @@ import { evidenceSchema, type Evidence } from '../../src/evidence/schema.js';
 import { DEFAULT_PROFILE, loadProfile } from '../../src/profiles/load.js';
 import { ENCRYPTION_SECRET, plantApiServer, plantRoot } from '../integration/plant-node.js';
 import { expectError } from './expect-error.js';
-import { dockerPing, fakeDocker, json, type Route } from './fake-docker.js';
+import { dockerPing, fakeDocker, json, type Route } from '../fakes/docker.js';
 
 const profile = loadProfile(DEFAULT_PROFILE);
 const hardened = readEvidence('examples/hardened-node.json');

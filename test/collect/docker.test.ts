@@ -12,7 +12,7 @@ import {
   reduceInspect,
 } from '../../src/collect/docker.js';
 import { expectError } from './expect-error.js';
-import { dockerPing, fakeDocker, inspectOf, json, type Route } from './fake-docker.js';
+import { dockerPing, fakeDocker, inspectOf, json, type Route } from '../fakes/docker.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

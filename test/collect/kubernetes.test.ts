@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectError } from './expect-error.js';
 import { InputError } from '../../src/base/errors.js';
@@ -6,8 +7,10 @@ import {
   findKubeconfig,
   type KubeSource,
 } from '../../src/collect/kubernetes.js';
+import { parseEvidence } from '../../src/evidence/read.js';
 import { resourceEvidenceSchema } from '../../src/evidence/schema.js';
-import { answer, fakeKube, pspList, TOKEN, type KubeRoute } from './fake-kube.js';
+import { answer, fakeKube, pspList, TOKEN, type KubeRoute } from '../fakes/kube.js';
+import { evidenceRoutes } from '../fakes/kube-objects.js';
 
 const PSP = ['podsecuritypolicies'];
 const POLICY = '/apis/policy/v1beta1/podsecuritypolicies';
@@ -205,5 +208,22 @@ describe('findKubeconfig', () => {
       reason:
         'no kubeconfig: --kubeconfig not given, KUBECONFIG not set, /nonexistent-home/.kube/config not found, and not running in a pod',
     });
+  });
+});
+
+describe('the fake API server that serves recorded objects (tests and bench/)', () => {
+  it('gives the collector back the objects of the example node, matching by path', async () => {
+    const node = parseEvidence(
+      JSON.parse(readFileSync('examples/hardened-node.json', 'utf8')),
+      'examples/hardened-node.json',
+    );
+    const fake = await fakeKube(evidenceRoutes(node), { match: 'path' });
+    cleanups.push(fake.close);
+    const source: KubeSource = { kind: 'kubeconfig', path: fake.kubeconfig, from: '--kubeconfig' };
+    const got = await collectKubernetes(source, PSP, 3000);
+    expect(got.evidence.version).toBe(node.kubernetes?.version);
+    expect(got.evidence.resources.podsecuritypolicies).toEqual(
+      node.kubernetes?.resources.podsecuritypolicies,
+    );
   });
 });

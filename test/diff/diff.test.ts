@@ -8,7 +8,8 @@ import type { DiffSide } from '../../src/diff/types.js';
 import { evaluate } from '../../src/engine/evaluate.js';
 import { loadProfile } from '../../src/profiles/load.js';
 import type { NodeReport } from '../../src/report/types.js';
-import { NODE_A, NODE_B, PROFILE_DIR, readFixture, runCli } from '../store/helpers.js';
+import { runMain } from '../helpers/run-main.js';
+import { NODE_A, NODE_B, PROFILE_DIR, readFixture } from '../store/helpers.js';
 
 const HARDENED = 'examples/hardened-node.json';
 const INSECURE = 'examples/insecure-node.json';
@@ -163,18 +164,18 @@ describe.skipIf(!examples)('diff on the hardened and insecure example nodes (rea
   });
 
   it('rkecis diff on the bundles: --fail-on-new exits 1 one way, 0 the other; markdown and json', async () => {
-    const worse = await runCli(['diff', HARDENED, INSECURE, '--fail-on-new']);
+    const worse = await runMain(['diff', HARDENED, INSECURE, '--fail-on-new']);
     expect(worse.code).toBe(1);
     expect(worse.stderr).toBe('');
     expect(worse.stdout).toMatch(/^Controls: \d+ new failures, 0 fixed, 0 other changes$/m);
-    const better = await runCli(['diff', INSECURE, HARDENED, '--fail-on-new']);
+    const better = await runMain(['diff', INSECURE, HARDENED, '--fail-on-new']);
     expect(better.code).toBe(0);
     expect(better.stdout).toMatch(/^Controls: 0 new failures, \d+ fixed/m);
-    const json = JSON.parse((await runCli(['diff', HARDENED, INSECURE, '-f', 'json'])).stdout) as {
+    const json = JSON.parse((await runMain(['diff', HARDENED, INSECURE, '-f', 'json'])).stdout) as {
       summary: { newFailures: number };
     };
     expect(json.summary.newFailures).toBeGreaterThan(10);
-    expect((await runCli(['diff', HARDENED, INSECURE, '-f', 'markdown'])).stdout).toMatch(
+    expect((await runMain(['diff', HARDENED, INSECURE, '-f', 'markdown'])).stdout).toMatch(
       /^\| \*\*new failure\*\* \| rke-insecure-1 \| 1\.1\.1 \|/m,
     );
   });
@@ -182,14 +183,14 @@ describe.skipIf(!examples)('diff on the hardened and insecure example nodes (rea
   it('rkecis diff on two JSON reports: controls compared, evidence not', async () => {
     const ra = join(tmp, 'a.json');
     const rb = join(tmp, 'b.json');
-    await runCli(['evaluate', HARDENED, '-f', 'json', '--output', ra]);
-    await runCli(['evaluate', INSECURE, '-f', 'json', '--output', rb]);
-    const fromReports = await runCli(['diff', ra, rb, '-f', 'json']);
-    const fromBundles = await runCli(['diff', HARDENED, INSECURE, '-f', 'json']);
+    await runMain(['evaluate', HARDENED, '-f', 'json', '--output', ra]);
+    await runMain(['evaluate', INSECURE, '-f', 'json', '--output', rb]);
+    const fromReports = await runMain(['diff', ra, rb, '-f', 'json']);
+    const fromBundles = await runMain(['diff', HARDENED, INSECURE, '-f', 'json']);
     const ids = (s: string): string[] =>
       (JSON.parse(s) as { controls: { id: string }[] }).controls.map((c) => c.id);
     expect(ids(fromReports.stdout)).toEqual(ids(fromBundles.stdout));
-    expect((await runCli(['diff', ra, rb])).stdout).toContain(
+    expect((await runMain(['diff', ra, rb])).stdout).toContain(
       '(not compared for rke-insecure-1: a side is a report without its evidence)',
     );
   });
@@ -207,13 +208,13 @@ describe('rkecis diff input errors: one message, exit 2', () => {
       /^rkecis: package\.json: neither an evidence bundle nor a JSON report/,
     ],
   ])('%j', async (args, message) => {
-    const r = await runCli(args);
+    const r = await runMain(args);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
   });
 
   it('a scan id with no store', async () => {
-    const r = await runCli(['diff', '01m8e4rp2a9pny6f', NODE_B, '--store', join(tmp, 'none.db')]);
+    const r = await runMain(['diff', '01m8e4rp2a9pny6f', NODE_B, '--store', join(tmp, 'none.db')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^rkecis: history store .*none\.db does not exist/);
   });

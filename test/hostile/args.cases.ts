@@ -174,7 +174,7 @@ export const ARGS_CASES: ArgsCase[] = [
     '1.1.1': 'fail',
   }),
 
-  // --- 1 MB values (every regex stays bounded: see test/profile/profile.test.ts) ---
+  // --- 1 MB values (every regex stays bounded: see test/profiles/profile.test.ts) ---
   c('a 1 MB boolean', api, swap('--anonymous-auth', `--anonymous-auth=${'f'.repeat(MB)}`), {
     '1.1.1': 'fail',
   }),

@@ -11,7 +11,7 @@ import { PROFILE_CASES, WAIVERS_CASES } from './profiles.cases.js';
  * The hostile-input corpus of issue #9, by category. Each table is run by its own test file
  * (evidence, args, host-files, profiles, docker, kube); property tests (properties.test.ts),
  * secrets, no-shell, read-only and atomic-output tests come on top of these cases. Regex safety
- * of the built-in profile (each regex on 1 MB values) is tested in test/profile/profile.test.ts;
+ * of the built-in profile (each regex on 1 MB values) is tested in test/profiles/profile.test.ts;
  * profiles.cases.ts adds catastrophic regexes of a custom profile.
  */
 export const CORPUS: Record<string, readonly HostileCase[]> = {

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type net from 'node:net';
-import { json, type Route } from '../collect/fake-docker.js';
+import { json, type Route } from '../fakes/docker.js';
 import { bad, errors, report, type Expected, type HostileCase } from './harness.js';
 
 /**

@@ -4,7 +4,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fakeDocker } from '../collect/fake-docker.js';
+import { fakeDocker } from '../fakes/docker.js';
 import { BIN } from '../helpers/run-cli.js';
 import { plantRoot } from '../integration/plant-node.js';
 import { DOCKER_CASES, type DockerCase } from './docker.cases.js';

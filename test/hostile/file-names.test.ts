@@ -6,7 +6,7 @@ import { fileNameOf } from '../../src/collect/file-name.js';
 import { collectFiles } from '../../src/collect/host-files.js';
 import { sftpFs } from '../../src/collect/ssh/sftp-fs.js';
 import type { NodeReport } from '../../src/report/types.js';
-import { fakeDocker } from '../collect/fake-docker.js';
+import { fakeDocker } from '../fakes/docker.js';
 import { plantRoot } from '../integration/plant-node.js';
 import { FILE_NAME_CASES } from './file-names.cases.js';
 import { HARDENED, hardenedRoutes } from './hardened-node.js';

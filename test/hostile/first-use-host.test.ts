@@ -2,7 +2,7 @@ import { chmodSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeDocker } from '../collect/fake-docker.js';
+import { fakeDocker } from '../fakes/docker.js';
 import { plantRoot } from '../integration/plant-node.js';
 import type { Evidence } from '../../src/evidence/schema.js';
 import type { NodeReport } from '../../src/report/types.js';

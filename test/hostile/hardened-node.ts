@@ -1,5 +1,5 @@
 import { readEvidence } from '../../src/evidence/read.js';
-import { dockerPing, json, type Route } from '../collect/fake-docker.js';
+import { dockerPing, json, type Route } from '../fakes/docker.js';
 
 /** The guide's hardened node (examples/hardened-node.json): the baseline every case changes. */
 export const HARDENED = readEvidence('examples/hardened-node.json');

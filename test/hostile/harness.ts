@@ -2,8 +2,9 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import type { NodeReport, Status } from '../../src/report/types.js';
+import type { CliRun } from '../helpers/run-cli.js';
+import { runMain as runInProcess } from '../helpers/run-main.js';
 
 /**
  * The hostile-input corpus (issue #9). Every case names what is thrown at rkecis and the one
@@ -46,11 +47,7 @@ export const errors = (...ids: string[]): Record<string, Status> =>
 /** Not a pass: the input is a finding (`fail`) or could not be judged (`error`). */
 export const NOT_PASS: readonly Status[] = ['fail', 'error'];
 
-export interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type Run = CliRun;
 
 /** Environment that keeps a run away from the machine's own kubeconfig and history. */
 export const ISOLATED_ENV: Record<string, string | undefined> = {
@@ -62,47 +59,11 @@ export const ISOLATED_ENV: Record<string, string | undefined> = {
   SOURCE_DATE_EPOCH: '1700000000',
 };
 
-/**
- * Runs the CLI's main() in this process, as `bin/rkecis.js` does, capturing what it prints.
- * In-process so that fake Docker and API servers of the same test can answer, and so that src/
- * is tested without a build. Tests of a file run one at a time, so the capture is theirs alone.
- */
-export async function runMain(
+/** Runs the CLI in this process (test/helpers/run-main.ts), kept away from this machine's state. */
+export const runMain = (
   args: string[],
   env: Record<string, string | undefined> = {},
-): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const text = (chunk: unknown): string =>
-    typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
-  const writeOut = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  const vars = { ...ISOLATED_ENV, ...env };
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  const setEnv = (values: Record<string, string | undefined>): void => {
-    for (const [k, v] of Object.entries(values)) {
-      if (v === undefined) Reflect.deleteProperty(process.env, k);
-      else process.env[k] = v;
-    }
-  };
-  setEnv(vars);
-  process.stdout.write = (chunk: unknown) => {
-    out.push(text(chunk));
-    return true;
-  };
-  process.stderr.write = (chunk: unknown) => {
-    err.push(text(chunk));
-    return true;
-  };
-  try {
-    const code = await main(args);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-    setEnv(saved);
-  }
-}
+): Promise<Run> => runInProcess(args, { ...ISOLATED_ENV, ...env });
 
 /** No stack trace, no "unexpected error" (an error rkecis did not foresee), no raw Error text. */
 export function expectNoTrace(stderr: string): void {

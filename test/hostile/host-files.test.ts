@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeReport } from '../../src/report/types.js';
-import { fakeDocker } from '../collect/fake-docker.js';
+import { fakeDocker } from '../fakes/docker.js';
 import { BIN } from '../helpers/run-cli.js';
 import { plantRoot } from '../integration/plant-node.js';
 import { expectNoTrace, expectStatuses, ISOLATED_ENV, runMain, type Run } from './harness.js';

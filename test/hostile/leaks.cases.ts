@@ -1,4 +1,4 @@
-import { answer, pspList, TOKEN, type KubeRoute } from '../collect/fake-kube.js';
+import { answer, pspList, TOKEN, type KubeRoute } from '../fakes/kube.js';
 import type { Status } from '../../src/report/types.js';
 
 /**

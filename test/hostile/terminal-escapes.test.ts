@@ -16,7 +16,7 @@ import { text } from '../../src/report/formatters/text.js';
 import type { ClusterReport, NodeReport } from '../../src/report/types.js';
 import type { ScanRecord } from '../../src/store/store.js';
 import { oneLine, visible } from '../../src/text/visible.js';
-import { sampleReport } from '../report/sample-report.js';
+import { sampleReport } from '../helpers/sample-report.js';
 import { runMain, tempDir } from './harness.js';
 
 /**

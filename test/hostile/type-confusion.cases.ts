@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { Route } from '../collect/fake-docker.js';
-import { json } from '../collect/fake-docker.js';
+import type { Route } from '../fakes/docker.js';
+import { json } from '../fakes/docker.js';
 import type { EvidenceCase } from './evidence.cases.js';
 import type { Status } from '../../src/report/types.js';
 import { errors, report } from './harness.js';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeDocker } from '../collect/fake-docker.js';
+import { fakeDocker } from '../fakes/docker.js';
 import { plantRoot } from '../integration/plant-node.js';
 import { HARDENED, hardenedRoutes } from './hardened-node.js';
 import { errors, expectOutcome, runMain, tempDir } from './harness.js';

@@ -11,7 +11,7 @@ import { DEFAULT_PROFILE, loadProfile } from '../../src/profiles/load.js';
 import type { ClusterReport, Status } from '../../src/report/types.js';
 import { BIN, type CliRun } from '../helpers/run-cli.js';
 import { runCliAsync as cli } from '../helpers/run-cli-async.js';
-import { TOKEN } from '../collect/fake-kube.js';
+import { TOKEN } from '../fakes/kube.js';
 import { run, SKIP_DOCKER } from './engine.js';
 import {
   ENCRYPTION_SECRET,

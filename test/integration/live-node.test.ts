@@ -9,7 +9,7 @@ import { DEFAULT_PROFILE, loadProfile } from '../../src/profiles/load.js';
 import type { NodeReport } from '../../src/report/types.js';
 import { BIN, type CliRun } from '../helpers/run-cli.js';
 import { runCliAsync as cli } from '../helpers/run-cli-async.js';
-import { TOKEN } from '../collect/fake-kube.js';
+import { TOKEN } from '../fakes/kube.js';
 import { lockRkeNames, SKIP_DOCKER, useEngine, type Engine } from './engine.js';
 import { guidePasses, runnable } from './guide-audit.js';
 import {

@@ -11,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Evidence, FileEvidence } from '../../src/evidence/schema.js';
-import { answer, fakeKube } from '../collect/fake-kube.js';
+import { answer, fakeKube } from '../fakes/kube.js';
 import { docker, run } from './engine.js';
 
 /** Secrets planted on the node that no output may contain. */

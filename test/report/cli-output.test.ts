@@ -10,10 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { parseExtraOutputs, runDate } from '../../src/cli/report-output.js';
 import { writeFiles } from '../../src/cli/write-files.js';
 import type { NodeReport } from '../../src/report/types.js';
+import formats, { FORMAT_NAMES } from '../../src/report/formatters/index.js';
+import { runMain } from '../helpers/run-main.js';
 
 const HARDENED = 'examples/hardened-node.json';
 const KNOWN = 'examples/waivers-rancher-known-failures.yaml';
@@ -25,14 +26,6 @@ beforeEach(() => {
   out = '';
   err = '';
   dir = mkdtempSync(join(tmpdir(), 'rkecis-out-'));
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
-    out += String(s);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    err += String(s);
-    return true;
-  });
 });
 afterEach(() => {
   vi.restoreAllMocks();
@@ -40,6 +33,14 @@ afterEach(() => {
 });
 
 const p = (name: string): string => join(dir, name);
+
+/** Runs the CLI in this process; what it printed is left in `out` and `err`. */
+async function main(args: string[]): Promise<number> {
+  const run = await runMain(args);
+  out = run.stdout;
+  err = run.stderr;
+  return run.code;
+}
 
 describe('rkecis evaluate with several outputs and waivers', () => {
   it('the hardened node with the known-failure waivers is compliant and writes every file (the issue\'s "done when")', async () => {
@@ -223,4 +224,21 @@ describe('writeFiles', () => {
     expect(readdirSync(p('e'))).toEqual(['a.txt']);
     expect(existsSync(p('e/nowhere'))).toBe(false);
   });
+});
+
+describe('the format registry feeds the CLI', () => {
+  it.each(['evaluate', 'scan', 'cluster', 'plan', 'show'])(
+    '%s --help lists every format with what it is and its extension, and --format offers them',
+    async (command) => {
+      expect(await main([command, '--help'])).toBe(0);
+      const help = out;
+      for (const name of FORMAT_NAMES) {
+        const f = formats[name];
+        expect(help).toContain(`  ${name.padEnd(10)}${f.description} (.${f.extension})`);
+      }
+      expect(help.replace(/\s+/g, ' ')).toContain(
+        `(choices: ${FORMAT_NAMES.map((n) => `"${n}"`).join(', ')}, default: "text")`,
+      );
+    },
+  );
 });

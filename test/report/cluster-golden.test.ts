@@ -14,7 +14,7 @@ import {
   completeClusterReport,
   emptyClusterReport,
   sampleClusterReport,
-} from './sample-cluster.js';
+} from '../helpers/sample-cluster.js';
 
 /**
  * Exact expected output of every cluster formatter, as golden.test.ts keeps the node formatters'

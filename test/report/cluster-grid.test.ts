@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { differenceGrid, differenceSection } from '../../src/report/formatters/cluster-grid.js';
 import { html as esc } from '../../src/report/formatters/html-escape.js';
-import { completeClusterReport, sampleClusterReport } from './sample-cluster.js';
+import { completeClusterReport, sampleClusterReport } from '../helpers/sample-cluster.js';
 
 describe('the grid of controls whose result differs across nodes', () => {
   it('has a column per mixed node control and a row per node, most failures first', () => {

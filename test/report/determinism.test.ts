@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FORMAT_NAMES } from '../../src/report/formatters/index.js';
 import { formatters } from '../helpers/formatters.js';
 import { compareIds } from '../../src/report/order.js';
-import { bareReport, sampleReport } from './sample-report.js';
+import { bareReport, sampleReport } from '../helpers/sample-report.js';
 
 describe('formatters are deterministic', () => {
   for (const format of FORMAT_NAMES) {

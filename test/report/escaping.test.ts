@@ -6,7 +6,7 @@ import { markdown } from '../../src/report/formatters/markdown.js';
 import { blocks } from '../../src/report/formatters/prose.js';
 import { visible } from '../../src/report/formatters/visible.js';
 import { xmlAttr, xmlText } from '../../src/report/formatters/xml.js';
-import { HOSTILE, sampleReport } from './sample-report.js';
+import { HOSTILE, sampleReport } from '../helpers/sample-report.js';
 
 describe('markdown escaping', () => {
   it.each([

@@ -4,7 +4,7 @@ import formats, { FORMAT_NAMES } from '../../src/report/formatters/index.js';
 import type { NodeReport } from '../../src/report/types.js';
 import { deepFreeze } from '../helpers/deep-freeze.js';
 import { expectGolden, GOLDEN_EXT as EXT, goldenFile } from '../helpers/golden.js';
-import { bareReport, sampleReport } from './sample-report.js';
+import { bareReport, sampleReport } from '../helpers/sample-report.js';
 
 /** Exact expected output of every formatter for two fixed reports (test/helpers/golden.ts). */
 

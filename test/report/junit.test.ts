@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { junit } from '../../src/report/formatters/junit.js';
-import { HOSTILE, sampleReport } from './sample-report.js';
+import { HOSTILE, sampleReport } from '../helpers/sample-report.js';
 
 interface Testcase {
   '@_name': string;

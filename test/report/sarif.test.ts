@@ -6,7 +6,7 @@ import { evaluate } from '../../src/engine/evaluate.js';
 import { readEvidence } from '../../src/evidence/read.js';
 import { loadProfile } from '../../src/profiles/load.js';
 import { sarif } from '../../src/report/formatters/sarif.js';
-import { bareReport, sampleReport } from './sample-report.js';
+import { bareReport, sampleReport } from '../helpers/sample-report.js';
 
 /**
  * test/fixtures/sarif-2.1.0.schema.json is the SARIF 2.1.0 JSON Schema (final "rtm.5" text, the

@@ -18,8 +18,8 @@ import { summarize } from '../../src/report/summary.js';
 import type { NodeReport } from '../../src/report/types.js';
 import { applyWaivers } from '../../src/waivers/apply.js';
 import { loadWaivers } from '../../src/waivers/load.js';
-import { sampleClusterReport } from './sample-cluster.js';
-import { bareReport, sampleReport } from './sample-report.js';
+import { sampleClusterReport } from '../helpers/sample-cluster.js';
+import { bareReport, sampleReport } from '../helpers/sample-report.js';
 
 /** Text output laid out for its reader (issue #13): filled to a width, commands whole, columns aligned. */
 

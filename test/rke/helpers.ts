@@ -1,33 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
 
 export const tmp = (): string => mkdtempSync(join(tmpdir(), 'rkecis-rke-'));
 
-/** Runs the CLI in this process (no build needed), capturing what it prints. */
-export async function runMain(
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+export { runMain } from '../helpers/run-main.js';
 
 /** True when every line of `a` appears in `b` in the same order (b may have more lines). */
 export function isLineSubsequence(a: string, b: string): boolean {

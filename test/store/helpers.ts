@@ -1,8 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { evaluate } from '../../src/engine/evaluate.js';
 import { parseEvidence } from '../../src/evidence/read.js';
 import type { Evidence } from '../../src/evidence/schema.js';
@@ -21,33 +19,6 @@ export const readFixture = (file: string): Evidence =>
 export function scanOf(file: string): { report: NodeReport; evidence: Evidence } {
   const evidence = readFixture(file);
   return { report: evaluate(loadProfile(PROFILE_DIR), evidence), evidence };
-}
-
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI in this process, capturing what it writes. */
-export async function runCli(args: string[]): Promise<CliRun> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const so = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out.push(String(chunk));
-    return true;
-  });
-  const se = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err.push(String(chunk));
-    return true;
-  });
-  try {
-    const code = await main(args);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    so.mockRestore();
-    se.mockRestore();
-  }
 }
 
 /** Starts writer-child.ts: it saves scans to the store and prints "saved <id>" after each. */

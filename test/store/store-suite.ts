@@ -13,7 +13,8 @@ import {
 import { latestVersion, type Migration } from '../../src/store/migrations/types.js';
 import { openStore } from '../../src/store/open.js';
 import type { HistoryStore } from '../../src/store/store.js';
-import { NODE_A, NODE_B, PROFILE_DIR, finished, runCli, scanOf, spawnWriter } from './helpers.js';
+import { runMain } from '../helpers/run-main.js';
+import { NODE_A, NODE_B, PROFILE_DIR, finished, scanOf, spawnWriter } from './helpers.js';
 
 /** What the shared suite needs from an engine. */
 export interface EngineUnderTest {
@@ -239,7 +240,7 @@ export function storeSuite(engine: EngineUnderTest): void {
           `was created by a newer rkecis \\(schema v${engine.latest + 98}\\); this rkecis knows up to v${engine.latest}`,
         ),
       );
-      const cli = await runCli(['history', '--store', url]);
+      const cli = await runMain(['history', '--store', url]);
       expect(cli.code).toBe(2);
       expect(cli.stderr).toMatch(/^rkecis: history store .* was created by a newer rkecis/);
       expect(cli.stderr.trim().split('\n')).toHaveLength(1);
@@ -250,7 +251,7 @@ export function storeSuite(engine: EngineUnderTest): void {
         const e = await rejection(openStore(url, { create: false }));
         expect(e, url).toBeInstanceOf(InputError);
         expect(e.message, url).toMatch(message);
-        const cli = await runCli(['history', '--store', url]);
+        const cli = await runMain(['history', '--store', url]);
         expect(cli.code, url).toBe(2);
         expect(cli.stderr.trim().split('\n'), url).toHaveLength(1);
         expect(cli.stderr, url).not.toMatch(/secret-password/);
@@ -360,7 +361,7 @@ export function storeSuite(engine: EngineUnderTest): void {
     describe('CLI: save, history, show, diff, prune', () => {
       it('two scans of different nodes: listed, shown, and diffed to exactly the controls that differ', async () => {
         const url = await engine.freshUrl();
-        const saveA = await runCli([
+        const saveA = await runMain([
           'evaluate',
           NODE_A,
           '--profile',
@@ -373,12 +374,12 @@ export function storeSuite(engine: EngineUnderTest): void {
         ]);
         expect(saveA.stderr).toMatch(/^rkecis: saved scan [0-9a-z]{16} \(node node-a\) to /);
         expect(saveA.code).toBe(0);
-        const saveB = await runCli(['evaluate', NODE_B, '--profile', PROFILE_DIR, '--store', url]);
+        const saveB = await runMain(['evaluate', NODE_B, '--profile', PROFILE_DIR, '--store', url]);
         expect(saveB.code).toBe(1);
         const idA = /saved scan (\w+)/.exec(saveA.stderr)?.[1] ?? '';
         const idB = /saved scan (\w+)/.exec(saveB.stderr)?.[1] ?? '';
 
-        const history = await runCli(['history', '--store', url]);
+        const history = await runMain(['history', '--store', url]);
         expect(history.code).toBe(0);
         const lines = history.stdout.trimEnd().split('\n');
         expect(lines[0]).toMatch(
@@ -395,11 +396,11 @@ export function storeSuite(engine: EngineUnderTest): void {
           ),
         );
         const json = JSON.parse(
-          (await runCli(['history', '--store', url, '--node', 'node-b', '-f', 'json'])).stdout,
+          (await runMain(['history', '--store', url, '--node', 'node-b', '-f', 'json'])).stdout,
         ) as { id: string }[];
         expect(json.map((r) => r.id)).toEqual([idB]);
 
-        const shown = await runCli(['show', idB.slice(0, 12), '--store', url, '-f', 'json']);
+        const shown = await runMain(['show', idB.slice(0, 12), '--store', url, '-f', 'json']);
         expect(shown.code).toBe(1);
         const report = JSON.parse(shown.stdout) as {
           node: { name: string };
@@ -411,20 +412,27 @@ export function storeSuite(engine: EngineUnderTest): void {
           '1.1.3',
         ]);
         // The html document carries the node's trend over its stored scans up to this one.
-        const saveB2 = await runCli(['evaluate', NODE_B, '--profile', PROFILE_DIR, '--store', url]);
+        const saveB2 = await runMain([
+          'evaluate',
+          NODE_B,
+          '--profile',
+          PROFILE_DIR,
+          '--store',
+          url,
+        ]);
         const idB2 = /saved scan (\w+)/.exec(saveB2.stderr)?.[1] ?? '';
-        const htmlB2 = await runCli(['show', idB2, '--store', url, '-f', 'html']);
+        const htmlB2 = await runMain(['show', idB2, '--store', url, '-f', 'html']);
         expect(htmlB2.stdout).toContain('<section id="trend">');
         expect(htmlB2.stdout).toContain('over the 2 stored scans of this node');
         expect(htmlB2.stdout.match(/<circle /g)).toHaveLength(2);
-        const htmlB1 = await runCli(['show', idB, '--store', url, '-f', 'html']);
+        const htmlB1 = await runMain(['show', idB, '--store', url, '-f', 'html']);
         expect(htmlB1.stdout).toContain('over the 1 stored scan of this node');
-        expect((await runCli(['show', idB, '--store', url, '-f', 'json'])).stdout).not.toContain(
+        expect((await runMain(['show', idB, '--store', url, '-f', 'json'])).stdout).not.toContain(
           'trend',
         );
-        const text = await runCli(['show', idA, '--store', url]);
+        const text = await runMain(['show', idA, '--store', url]);
         expect(text.stdout).toContain('Node: node-a');
-        const recheck = await runCli([
+        const recheck = await runMain([
           'show',
           idA,
           '--store',
@@ -437,12 +445,12 @@ export function storeSuite(engine: EngineUnderTest): void {
         expect(recheck.stderr).toMatch(
           /recheck: all 5 verdicts .* follow from its stored evidence/,
         );
-        const bundle = await runCli(['show', idA, '--store', url, '--evidence']);
+        const bundle = await runMain(['show', idA, '--store', url, '--evidence']);
         expect(sha256(bundle.stdout)).toBe(
           (await within(url, (s) => s.list({ node: 'node-a' })))[0]?.evidenceSha256,
         );
 
-        const diff = await runCli(['diff', idA, idB, '--store', url, '-f', 'json']);
+        const diff = await runMain(['diff', idA, idB, '--store', url, '-f', 'json']);
         expect(diff.code).toBe(0);
         const d = JSON.parse(diff.stdout) as {
           controls: { id: string; kind: string }[];
@@ -466,17 +474,17 @@ export function storeSuite(engine: EngineUnderTest): void {
             to: '666',
           }),
         ]);
-        const failOnNew = await runCli(['diff', idA, idB, '--store', url, '--fail-on-new']);
+        const failOnNew = await runMain(['diff', idA, idB, '--store', url, '--fail-on-new']);
         expect(failOnNew.code).toBe(1);
         expect(failOnNew.stdout).toContain('container kube-apiserver: --profiling=false removed');
-        expect((await runCli(['diff', idB, idA, '--store', url, '--fail-on-new'])).code).toBe(0);
-        const md = await runCli(['diff', idA, idB, '--store', url, '-f', 'markdown']);
+        expect((await runMain(['diff', idB, idA, '--store', url, '--fail-on-new'])).code).toBe(0);
+        const md = await runMain(['diff', idA, idB, '--store', url, '-f', 'markdown']);
         expect(md.stdout).toContain('| **new failure** | node-b | 1.1.2 |');
       });
 
       it('show refuses a tampered scan and a missing one, exit 2', async () => {
         const url = await engine.freshUrl();
-        const saved = await runCli([
+        const saved = await runMain([
           'evaluate',
           NODE_A,
           '--profile',
@@ -486,7 +494,7 @@ export function storeSuite(engine: EngineUnderTest): void {
           url,
         ]);
         const id = /saved scan (\w+)/.exec(saved.stderr)?.[1] ?? '';
-        const missing = await runCli(['show', '0000000000000000', '--store', url]);
+        const missing = await runMain(['show', '0000000000000000', '--store', url]);
         expect(missing.code).toBe(2);
         expect(missing.stderr).toMatch(/^rkecis: no scan 0000000000000000 in .*\n$/);
         await engine.replaceEvidence(
@@ -494,7 +502,7 @@ export function storeSuite(engine: EngineUnderTest): void {
           id,
           gzipSync(Buffer.from(`{"tampered":${JSON.stringify(randomBytes(4).toString('hex'))}}`)),
         );
-        const bad = await runCli(['show', id, '--store', url]);
+        const bad = await runMain(['show', id, '--store', url]);
         expect(bad.code).toBe(2);
         expect(bad.stdout).toBe('');
         expect(bad.stderr).toMatch(
@@ -505,16 +513,16 @@ export function storeSuite(engine: EngineUnderTest): void {
       it('history prune --keep N keeps the newest N per node', async () => {
         const url = await engine.freshUrl();
         for (let i = 0; i < 3; i++) {
-          await runCli(['evaluate', NODE_A, '--profile', PROFILE_DIR, '--save', '--store', url]);
-          await runCli(['evaluate', NODE_B, '--profile', PROFILE_DIR, '--save', '--store', url]);
+          await runMain(['evaluate', NODE_A, '--profile', PROFILE_DIR, '--save', '--store', url]);
+          await runMain(['evaluate', NODE_B, '--profile', PROFILE_DIR, '--save', '--store', url]);
         }
-        const pruned = await runCli(['history', 'prune', '--keep', '1', '--store', url]);
+        const pruned = await runMain(['history', 'prune', '--keep', '1', '--store', url]);
         expect(pruned.stdout).toMatch(/^pruned 4 scans from .*, kept the newest 1 per node\n$/);
         const left = JSON.parse(
-          (await runCli(['history', '--store', url, '-f', 'json'])).stdout,
+          (await runMain(['history', '--store', url, '-f', 'json'])).stdout,
         ) as { node: string }[];
         expect(left.map((r) => r.node).sort()).toEqual(['node-a', 'node-b']);
-        expect((await runCli(['history', 'prune', '--keep', 'x', '--store', url])).code).toBe(2);
+        expect((await runMain(['history', 'prune', '--keep', 'x', '--store', url])).code).toBe(2);
       });
     });
   });

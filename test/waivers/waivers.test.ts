@@ -8,7 +8,7 @@ import type { NodeReport } from '../../src/report/types.js';
 import { applyWaivers } from '../../src/waivers/apply.js';
 import { loadWaivers } from '../../src/waivers/load.js';
 import { deepFreeze } from '../helpers/deep-freeze.js';
-import { bareReport } from '../report/sample-report.js';
+import { bareReport } from '../helpers/sample-report.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rkecis-waivers-'));
 let n = 0;

@@ -9,7 +9,12 @@ import type {
   Coverage,
   WaiversInfo,
 } from '../types.js';
-import { CLUSTER_RESULT_LABEL, CLUSTER_STATUS_ORDER, coverageLine } from './cluster-labels.js';
+import {
+  CLUSTER_RESULT_LABEL,
+  CLUSTER_STATUS_ORDER,
+  coverageLine,
+  findingNodes,
+} from './cluster-labels.js';
 import { groupResults, sortedResults, type GroupResults } from '../order.js';
 import { visible } from './visible.js';
 
@@ -65,13 +70,7 @@ export const clusterPassRateText = (s: ClusterReport['summary']): string =>
   ]);
 
 /** "a, b and 3 more", listing up to NODES_SHOWN names. */
-export function findingNodeList(f: ClusterFinding): string {
-  const list = f.nodes ?? [];
-  const shown = list.slice(0, NODES_SHOWN);
-  const more = f.count - shown.length;
-  if (shown.length === 0) return `${f.count} ${f.count === 1 ? 'node' : 'nodes'}`;
-  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
-}
+export const findingNodeList = (f: ClusterFinding): string => findingNodes(f, NODES_SHOWN);
 
 export function clusterDocument(report: ClusterReport): ClusterDocument {
   const { profile, cluster, summary } = report;

@@ -8,20 +8,26 @@ import {
 } from './cluster-document.js';
 import { differenceSection } from './cluster-grid.js';
 import { CLUSTER_RESULT_LABEL } from './cluster-labels.js';
-import { CSS, SCRIPT, STATUS_COLOUR } from './html-assets.js';
+import { CSS, STATUS_COLOUR } from './html-assets.js';
 import { html as esc } from './html-escape.js';
 import {
-  chart,
+  auditFields,
   closingFields,
   controlArticle,
+  controlsStart,
+  documentEnd,
   documentStart,
+  failingSection,
   field,
   groupSections,
+  guideField,
   htmlBlocks,
-  waiverTable,
-} from './html.js';
-import { controlHeading, waiverDetail } from './labels.js';
-import { controlAnchor } from './markdown.js';
+  methodologySection,
+  summarySection,
+  waiverField,
+  waiversSection,
+} from './html-document.js';
+import { controlHeading } from './labels.js';
 import { piecesOf, type Rendered } from './rendered.js';
 
 const COLOUR: Record<ClusterStatus, string> = { ...STATUS_COLOUR, mixed: '#bc4c00' };
@@ -65,24 +71,12 @@ function control(r: ClusterResult): string {
     ).values(),
   ];
   const fields = [
-    ...(r.audit !== ''
-      ? [field('Audit', `<pre class="audit"><code>${esc(r.audit)}</code></pre>`)]
-      : []),
-    ...(r.erratum !== undefined ? [field('Audit erratum', htmlBlocks(r.erratum))] : []),
+    ...auditFields(r),
     field('Result', esc(label), 'result'),
     field('On the nodes', outcomes(r)),
     field('Expected', esc(r.expected), 'expected'),
-    field(
-      "Rancher's guide",
-      `${esc(r.guideResult)} <span class="muted">(hardened reference node)</span>`,
-    ),
-    ...waivers.map((w) =>
-      field(
-        'Waiver',
-        `${htmlBlocks(w.justification)}<p class="muted">${esc(waiverDetail(w))}</p>`,
-        'waiver',
-      ),
-    ),
+    guideField(r),
+    ...waivers.map(waiverField),
     ...closingFields(r),
   ];
   return controlArticle(r, controlHeading(r), label, fields);
@@ -112,63 +106,23 @@ function* coverage(doc: ClusterDocument): Generator<string, void, undefined> {
   yield '</tbody></table>\n</section>';
 }
 
-function summary(doc: ClusterDocument): string {
-  const rows = doc.counts.map(
-    (c) =>
-      `<tr data-status="${c.status}"><td><span class="swatch s-${c.status}"></span>${esc(c.label)}</td><td class="num count" data-count="${c.status}">${c.count}</td><td class="num">${c.scored}</td></tr>`,
-  );
-  return [
-    '<section id="summary"><h2>Summary</h2>',
-    `<p class="verdict ${doc.verdict.compliant ? 'ok' : 'bad'}" id="verdict">Result: ${esc(doc.verdict.label)}</p>`,
-    chart(doc, COLOUR),
-    '<table class="counts"><thead><tr><th>Result</th><th>Controls</th><th>Scored</th></tr></thead><tbody>',
-    ...rows,
-    `<tr><th>Total</th><td class="num" data-count="total">${doc.total}</td><td class="num">${doc.scoredTotal}</td></tr>`,
-    '</tbody></table>',
-    `<p>Scored pass rate: ${esc(doc.scoredPassRate)}. Waived failures: <span data-count="waived">${doc.waived}</span>.</p>`,
-    '</section>',
-  ].join('\n');
-}
-
-function filters(doc: ClusterDocument): string {
-  const boxes = doc.counts.map(
-    (c) =>
-      `<label><input type="checkbox" checked data-status="${c.status}" data-label="${esc(c.label)}"><span class="swatch s-${c.status}"></span>${esc(c.label)} (${c.count})</label>`,
-  );
-  return `<nav class="filters" id="filters" aria-label="Filter controls by result" hidden><strong>Show:</strong>${boxes.join('')}<span class="shown" id="filter-shown"></span></nav>`;
-}
-
 /** The document's lines; a line may come in pieces (the coverage section). Empty lines are left out. */
 function* htmlLines(report: ClusterReport): Generator<Rendered, void, undefined> {
   const doc = clusterDocument(report);
-  const failing =
-    doc.failing.length === 0
-      ? '<p>None: every scored control passes or is not applicable on every node scanned.</p>'
-      : `<ul>${doc.failing.map((r) => `<li><a href="#${esc(controlAnchor(r.id))}">${esc(controlHeading(r))}</a>: ${esc(clusterResultLabel(r))}</li>`).join('')}</ul>`;
-  const w = doc.waivers;
-  const waivers =
-    w === undefined
-      ? ''
-      : [
-          '<section id="waivers"><h2>Waivers</h2>',
-          `<p>From ${esc(w.file)}: ${w.applied.length} applied, ${w.expired.length} expired, ${w.unused.length} unused.</p>`,
-          waiverTable('Applied', w.applied),
-          waiverTable('Expired (not applied)', w.expired),
-          waiverTable('Unused', w.unused),
-          '</section>',
-        ].join('\n');
   yield* documentStart(doc, report.rkecisVersion, STYLE);
-  yield summary(doc);
+  yield summarySection(doc, doc.scoredTotal, COLOUR);
   yield coverage(doc);
   yield differenceSection(report, esc);
-  yield `<section id="methodology"><h2>Testing controls methodology</h2>${doc.methodology.map(htmlBlocks).join('')}</section>`;
-  yield `<section id="failing"><h2>Failing Scored Controls</h2>${failing}</section>`;
-  yield waivers;
-  yield '<section id="controls"><h2>Controls</h2>';
-  yield filters(doc);
-  yield '<p class="print-only" id="print-filter" hidden></p>';
+  yield methodologySection(doc.methodology);
+  yield failingSection(
+    doc.failing,
+    clusterResultLabel,
+    'None: every scored control passes or is not applicable on every node scanned.',
+  );
+  yield waiversSection(doc.waivers);
+  yield* controlsStart(doc);
   yield* groupSections(doc.groups, control);
-  yield* ['</section>', '</main>', `<script>${SCRIPT}</script>`, '</body>', '</html>'];
+  yield* documentEnd();
 }
 
 /**

@@ -6,23 +6,25 @@ import {
   returnedValueOf,
 } from './cluster-document.js';
 import { CLUSTER_RESULT_LABEL } from './cluster-labels.js';
-import { controlHeading, waiverDetail } from './labels.js';
-import { mdCell, mdCode, mdInline } from './markdown-escape.js';
-import { closingFields, controlAnchor, field, mdBlocks, waiverList } from './markdown.js';
+import {
+  closingFields,
+  controlLines,
+  controlStart,
+  documentStart,
+  expectedLines,
+  failingLines,
+  field,
+  guideLines,
+  methodologyLines,
+  summaryLines,
+  waiverField,
+  waiverLines,
+} from './markdown-document.js';
+import { mdBlocks, mdCell, mdCode, mdInline } from './markdown-escape.js';
 import { trimmedLines } from './rendered.js';
 
-const link = (r: ClusterResult): string =>
-  `[${mdInline(controlHeading(r))}](#${controlAnchor(r.id)})`;
-
 function control(r: ClusterResult): string[] {
-  const out = [
-    `<a id="${controlAnchor(r.id)}"></a>`,
-    '',
-    `##### ${mdInline(controlHeading(r))}`,
-    '',
-  ];
-  if (r.audit !== '') out.push(...field('Audit', mdCode(r.audit, 'sh')));
-  if (r.erratum !== undefined) out.push(...field('Audit erratum', mdBlocks(r.erratum)));
+  const out = controlStart(r);
   out.push(`**Result:** ${mdInline(clusterResultLabel(r))}`, '');
   if (r.scope === 'cluster') {
     out.push('_Evaluated once for the cluster._', '');
@@ -40,11 +42,7 @@ function control(r: ClusterResult): string[] {
       if (f.reason !== undefined && f.reason !== r.reason) out.push(mdBlocks(f.reason), '');
     }
   }
-  out.push(`**Expected:** ${mdCell(r.expected)}`, '');
-  out.push(
-    `**Result in Rancher's guide (hardened reference node):** ${mdInline(r.guideResult)}`,
-    '',
-  );
+  out.push(...expectedLines(r), ...guideLines(r));
   const waivers = [
     ...new Map(
       r.findings.flatMap((f) =>
@@ -52,8 +50,7 @@ function control(r: ClusterResult): string[] {
       ),
     ).values(),
   ];
-  for (const w of waivers)
-    out.push(...field('Waiver', `${mdBlocks(w.justification)}\n\n_${mdInline(waiverDetail(w))}_`));
+  for (const w of waivers) out.push(...waiverField(w));
   out.push(...closingFields(r));
   return out;
 }
@@ -61,9 +58,8 @@ function control(r: ClusterResult): string[] {
 /** The document's lines: the tables of nodes, and of nodes not scanned, a line per node. */
 function* markdownLines(report: ClusterReport): Generator<string, void, undefined> {
   const doc = clusterDocument(report);
-  yield* [`# ${mdInline(doc.title)}`, '', mdInline(doc.subtitle), '', '| | |', '|---|---|'];
-  for (const [k, v] of doc.header) yield `| ${mdCell(k)} | ${mdCell(v)} |`;
-  yield* ['', `**Result: ${mdInline(doc.verdict.label)}**`, '', '## Coverage', ''];
+  yield* documentStart(doc);
+  yield* ['## Coverage', ''];
   yield* [mdInline(doc.coverageLine), ''];
   if (doc.coverage.notScanned.length > 0) {
     yield* ['| Node not scanned | Roles | Where | Why |', '|---|---|---|---|'];
@@ -84,37 +80,16 @@ function* markdownLines(report: ClusterReport): Generator<string, void, undefine
   ];
   for (const n of doc.nodes)
     yield `| ${mdCell(n.name)} | ${mdCell(n.roles.join(', '))} | ${n.summary.pass} | ${n.summary.fail} | ${n.summary.error} | ${mdCell(n.collectedAt ?? '')} |`;
-  yield* ['', '## Summary', '', '| Result | Controls | Scored |', '|---|---:|---:|'];
-  for (const c of doc.counts) yield `| ${c.label} | ${c.count} | ${c.scored} |`;
-  yield* [`| Total | ${doc.total} | ${doc.scoredTotal} |`, ''];
-  yield* [`Scored pass rate: ${doc.scoredPassRate}. Waived failures: ${doc.waived}.`, ''];
-  yield* ['## Testing controls methodology', '', ...doc.methodology.map((p) => `${mdBlocks(p)}\n`)];
-  yield* ['## Failing Scored Controls', ''];
-  if (doc.failing.length === 0)
-    yield 'None: every scored control passes or is not applicable on every node scanned.';
-  for (const r of doc.failing) yield `- ${link(r)}: ${mdInline(clusterResultLabel(r))}`;
   yield '';
-  if (doc.waivers !== undefined) {
-    const w = doc.waivers;
-    yield* [
-      '## Waivers',
-      '',
-      `From ${mdInline(w.file)}: ${w.applied.length} applied, ${w.expired.length} expired, ${w.unused.length} unused.`,
-      '',
-      ...waiverList('Applied', w.applied),
-      ...waiverList('Expired (not applied)', w.expired),
-      ...waiverList('Unused', w.unused),
-    ];
-  }
-  yield* ['## Controls', ''];
-  for (const g of doc.groups) {
-    yield* [`### ${mdInline(`${g.id} - ${g.title}`)}`, ''];
-    for (const s of g.sections) {
-      yield* [`#### ${mdInline(`${s.id} - ${s.title}`)}`, ''];
-      if (s.description !== undefined) yield* [mdBlocks(s.description), ''];
-      for (const r of s.results) yield* control(r);
-    }
-  }
+  yield* summaryLines(doc, doc.scoredTotal);
+  yield* methodologyLines(doc.methodology);
+  yield* failingLines(
+    doc.failing,
+    (r) => mdInline(clusterResultLabel(r)),
+    'None: every scored control passes or is not applicable on every node scanned.',
+  );
+  yield* waiverLines(doc.waivers);
+  yield* controlLines(doc.groups, control);
 }
 
 /** The cluster's self-assessment document in Markdown, a line at a time. */

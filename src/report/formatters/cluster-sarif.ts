@@ -2,7 +2,7 @@ import { clusterVerdict } from '../cluster-summary.js';
 import type { ClusterFinding, ClusterReport, ClusterResult } from '../types.js';
 import { jsonChunks, jsonSequence } from './json-chunks.js';
 import { sortedResults } from '../order.js';
-import { level, rule, SARIF_SCHEMA_URI, suppressions } from './sarif.js';
+import { level, rule, sarifLog, suppressions } from './sarif-log.js';
 
 const failing = (f: ClusterFinding): boolean => f.status === 'fail' || f.status === 'error';
 
@@ -63,59 +63,42 @@ export function* clusterSarif(report: ClusterReport): Generator<string, void, un
   const sorted = sortedResults(report.results);
   const index = new Map(sorted.map((r, i) => [r.id, i]));
   const missed = report.coverage.notScanned;
-  const log = {
-    $schema: SARIF_SCHEMA_URI,
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'rkecis',
-            ...(report.rkecisVersion !== undefined
-              ? { version: report.rkecisVersion, semanticVersion: report.rkecisVersion }
-              : {}),
-            rules: sorted.map((r) => rule(report, r)),
+  const log = sarifLog(report, {
+    rules: sorted.map((r) => rule(report, r)),
+    successful: missed.length === 0,
+    ...(missed.length > 0
+      ? {
+          invocation: {
+            toolExecutionNotifications: jsonSequence(function* notifications() {
+              for (const n of missed)
+                yield {
+                  level: 'error',
+                  message: { text: `node ${n.name} was not scanned: ${n.reason}` },
+                  locations: location('node', n.name),
+                };
+            }),
           },
-        },
-        invocations: [
-          {
-            executionSuccessful: missed.length === 0,
-            ...(report.generatedAt !== undefined ? { endTimeUtc: report.generatedAt } : {}),
-            ...(missed.length > 0
-              ? {
-                  toolExecutionNotifications: jsonSequence(function* notifications() {
-                    for (const n of missed)
-                      yield {
-                        level: 'error',
-                        message: { text: `node ${n.name} was not scanned: ${n.reason}` },
-                        locations: location('node', n.name),
-                      };
-                  }),
-                }
-              : {}),
-          },
-        ],
-        automationDetails: { id: `rkecis/${report.profile.name}/cluster/${report.cluster.name}/` },
-        results: jsonSequence(function* all() {
-          for (const r of sorted) yield* results(report, r, index.get(r.id) ?? -1);
-        }),
-        properties: {
-          profile: report.profile.name,
-          benchmark: report.profile.benchmark,
-          cluster: report.cluster.name,
-          nodes: report.nodes.map((n) => n.name),
-          coverage: {
-            expected: report.coverage.expected,
-            scanned: report.coverage.scanned,
-            complete: report.coverage.complete,
-            notScanned: missed.map((n) => n.name),
-          },
-          compliant: clusterVerdict(report).compliant,
-          summary: report.summary,
-        },
+        }
+      : {}),
+    automationId: `rkecis/${report.profile.name}/cluster/${report.cluster.name}/`,
+    results: jsonSequence(function* all() {
+      for (const r of sorted) yield* results(report, r, index.get(r.id) ?? -1);
+    }),
+    properties: {
+      profile: report.profile.name,
+      benchmark: report.profile.benchmark,
+      cluster: report.cluster.name,
+      nodes: report.nodes.map((n) => n.name),
+      coverage: {
+        expected: report.coverage.expected,
+        scanned: report.coverage.scanned,
+        complete: report.coverage.complete,
+        notScanned: missed.map((n) => n.name),
       },
-    ],
-  };
+      compliant: clusterVerdict(report).compliant,
+      summary: report.summary,
+    },
+  });
   // The log is JSON.stringify(log, null, 2) and a newline, written as it is made (json-chunks.ts).
   yield* jsonChunks(log);
   yield '\n';

@@ -1,23 +1,14 @@
 import { clusterVerdict } from '../cluster-summary.js';
 import type { ClusterFinding, ClusterReport, ClusterResult, ClusterStatus } from '../types.js';
-import { plain, type Paint } from './colors.js';
+import { plain } from './colors.js';
 import { clusterPassRateText } from './cluster-document.js';
-import { findingNodes, paintAs } from './cluster-labels.js';
+import { CLUSTER_STATUS_ORDER, findingNodes, paintAs } from './cluster-labels.js';
 import { waiverDetail } from './labels.js';
 import { sectionTitle, sortedResults } from '../order.js';
 import { eachLine } from './rendered.js';
-import { statusTag, tagColumn, type TextOptions } from './text.js';
+import { closingLines, statusTag, tagColumn, type Layout, type TextOptions } from './text.js';
 import { oneLine, visible } from './visible.js';
-import {
-  DEFAULT_WIDTH,
-  columns,
-  field,
-  fill,
-  fillList,
-  hang,
-  paintFirst,
-  paragraphs,
-} from './wrap.js';
+import { DEFAULT_WIDTH, columns, field, fill, fillList, hang, paintFirst } from './wrap.js';
 
 const LABEL: Record<ClusterStatus, string> = {
   pass: 'PASS',
@@ -34,14 +25,6 @@ function where(r: ClusterResult): string {
   if (r.scope === 'cluster') return 'cluster';
   const n = r.findings.reduce((sum, f) => sum + f.count, 0);
   return `${n} ${n === 1 ? 'node' : 'nodes'}`;
-}
-
-interface Layout {
-  p: Paint;
-  verbose: boolean;
-  width: number;
-  /** Spaces up to the id column, where every detail line starts. */
-  pad: string;
 }
 
 function findingLines(r: ClusterResult, f: ClusterFinding, l: Layout): string[] {
@@ -84,16 +67,7 @@ function resultLines(r: ClusterResult, l: Layout): string[] {
     for (const f of r.findings) lines.push(...findingLines(r, f, l));
     lines.push(...field('expected: ', visible(r.expected), width, pad));
   }
-  if (bad) {
-    lines.push(p.dim(`${pad}remediation:`));
-    lines.push(...paragraphs(visible(r.remediation), width, `${pad}  `).map((x) => p.dim(x)));
-  }
-  if (
-    (r.status === 'not-applicable' || r.status === 'manual') &&
-    l.verbose &&
-    r.reason !== undefined
-  )
-    lines.push(...paragraphs(visible(r.reason), width, pad).map((x) => p.dim(x)));
+  lines.push(...closingLines(r, bad, l));
   return lines;
 }
 
@@ -207,14 +181,7 @@ function* textLines(
         : '';
   yield '';
   yield p.bold('Summary');
-  const order: readonly ClusterStatus[] = [
-    'pass',
-    'fail',
-    'mixed',
-    'error',
-    'not-applicable',
-    'manual',
-  ];
+  const order = CLUSTER_STATUS_ORDER;
   const word = (st: ClusterStatus): string => (st === 'not-applicable' ? 'not applicable' : st);
   yield* fillList(
     `  ${s.total} controls:`,

@@ -32,3 +32,6 @@ export function waiverDetail(w: { approvedBy?: string; expires?: string; source:
 /** The run's verdict under the exit-code rules (README): what a CI gate and an auditor read first. */
 export const verdictLabel = (compliant: boolean): string =>
   compliant ? 'Compliant' : 'Not compliant';
+
+/** The anchor every control has, in both documents: `#control-1.1.1`. */
+export const controlAnchor = (id: string): string => `control-${id}`;

@@ -46,7 +46,7 @@ export function tagColumn(tags: Iterable<string>): number {
   return widest + 1;
 }
 
-interface Layout {
+export interface Layout {
   p: Paint;
   verbose: boolean;
   width: number;
@@ -82,7 +82,22 @@ function resultLines(r: Result, l: Layout): string[] {
     const under = `${pad}          `;
     lines.push(...fill(oneLine(`(${waiverDetail(r.waiver)})`), width, under).map((x) => p.dim(x)));
   }
-  if (r.status === 'fail' || r.status === 'error') {
+  lines.push(...closingLines(r, r.status === 'fail' || r.status === 'error', l));
+  return lines;
+}
+
+/**
+ * A control's last lines, node and cluster alike: the remediation when it fails somewhere, and
+ * why it was not applicable or manual when asked for everything.
+ */
+export function closingLines(
+  r: { status: string; remediation: string; reason?: string | undefined },
+  failing: boolean,
+  l: Layout,
+): string[] {
+  const { p, pad, width } = l;
+  const lines: string[] = [];
+  if (failing) {
     lines.push(p.dim(`${pad}remediation:`));
     lines.push(...paragraphs(visible(r.remediation), width, `${pad}  `).map((x) => p.dim(x)));
   }

@@ -47,14 +47,23 @@ export function selfSignedCert(n: 0 | 1): { cert: string; key: string } {
   return certs[n];
 }
 
-/** An HTTPS API server answering by path, and a kubeconfig (bearer token) that trusts it. */
-export async function fakeKube(routes: Record<string, KubeRoute>, opts: { trust?: boolean } = {}) {
+/**
+ * An HTTPS API server answering by path, and a kubeconfig (bearer token) that trusts it. A route
+ * is found by the whole request URL, or with `match: 'path'` by its path alone (kubectl adds
+ * `?timeout=32s`). The tests and the benchmarks (bench/kube-api.ts) share it.
+ */
+export async function fakeKube(
+  routes: Readonly<Record<string, KubeRoute>>,
+  opts: { trust?: boolean; match?: 'url' | 'path' } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), 'rkecis-fake-kube-'));
   const { cert, key } = selfSignedCert(0);
   const seen: { path: string; authorization: string | undefined }[] = [];
   const server = https.createServer({ cert, key }, (req, res) => {
     seen.push({ path: req.url ?? '', authorization: req.headers.authorization });
-    const route = routes[req.url ?? ''];
+    const key =
+      opts.match === 'path' ? new URL(req.url ?? '/', 'https://x').pathname : (req.url ?? '');
+    const route = routes[key];
     if (route) {
       route(req, res);
       return;

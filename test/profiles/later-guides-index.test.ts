@@ -22,6 +22,8 @@ import {
 const UPDATE = process.env.RKECIS_UPDATE_GUIDES === '1';
 const SEED = laterGuidesDir();
 const DIFFERENCES = new URL('../fixtures/guides/DIFFERENCES.md', import.meta.url);
+// The marker names the test where it lived (test/profile/) when DIFFERENCES.md was written: it is
+// a fixed string that finds the generated part, kept so the fixture stays as it is.
 const BEGIN =
   '<!-- BEGIN GENERATED (test/profile/later-guides-index.test.ts, RKECIS_UPDATE_GUIDES=1) -->';
 const END = '<!-- END GENERATED -->';
