@@ -3,6 +3,7 @@ import type { AnyAuthMethod, BaseAgent, Client, ConnectConfig, SFTPWrapper } fro
 import type { DockerConnect } from '../docker.js';
 import { fsError } from '../node-fs.js';
 import { sendCertSignatures } from './cert-auth.js';
+import { connectCoalesced } from './coalesced-socket.js';
 import type { Identity, IdentitySpec } from './identity.js';
 import { judgeHostKey, preferredHostKeyAlgorithms, type KnownHosts } from './known-hosts.js';
 
@@ -54,9 +55,12 @@ export function connectSsh(
   const known = policy.knownHosts;
   const prefer =
     known === undefined ? [] : preferredHostKeyAlgorithms(known, target.host, target.port);
+  // A TCP connection of our own (not ssh2's), so that each burst of packets is one write. It is
+  // connecting before ssh2 sees it: ssh2 then waits for it, with its handshake timeout, and
+  // reports its errors (refused, unreachable, unresolved) as it does for its own sockets.
+  const sock = via.sock ?? connectCoalesced(target.host, target.port);
   const config: ConnectConfig = {
-    host: target.host,
-    port: target.port,
+    sock,
     username: target.user,
     readyTimeout: timeoutMs,
     keepaliveInterval: Math.max(1000, Math.min(timeoutMs, 15_000)),
@@ -87,7 +91,6 @@ export function connectSsh(
           ]
         : []),
     ],
-    ...(via.sock !== undefined ? { sock: via.sock } : {}),
   } as ConnectConfig;
   return new Promise<void>((resolve, reject) => {
     let settled = false;
@@ -113,6 +116,7 @@ export function connectSsh(
       sendCertSignatures(conn);
     } catch (e) {
       settled = true;
+      sock.destroy();
       reject(new SshError(`${describeTarget(target)}: ${(e as Error).message}`));
     }
   });
