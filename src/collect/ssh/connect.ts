@@ -5,7 +5,12 @@ import { fsError } from '../node-fs.js';
 import { sendCertSignatures } from './cert-auth.js';
 import { connectCoalesced } from './coalesced-socket.js';
 import type { Identity, IdentitySpec } from './identity.js';
-import { judgeHostKey, preferredHostKeyAlgorithms, type KnownHosts } from './known-hosts.js';
+import {
+  judgeHostKey,
+  lookUpHost,
+  preferredHostKeyAlgorithms,
+  type KnownHosts,
+} from './known-hosts.js';
 
 export interface SshTarget {
   host: string;
@@ -53,8 +58,9 @@ export function connectSsh(
 ): Promise<void> {
   let hostKeyProblem: string | undefined;
   const known = policy.knownHosts;
-  const prefer =
-    known === undefined ? [] : preferredHostKeyAlgorithms(known, target.host, target.port);
+  // One lookup serves both the algorithms to offer and the verdict on the key presented.
+  const listed = known === undefined ? undefined : lookUpHost(known, target.host, target.port);
+  const prefer = listed === undefined ? [] : preferredHostKeyAlgorithms(listed);
   // A TCP connection of our own (not ssh2's), so that each burst of packets is one write. It is
   // connecting before ssh2 sees it: ssh2 then waits for it, with its handshake timeout, and
   // reports its errors (refused, unreachable, unresolved) as it does for its own sockets.
@@ -67,8 +73,8 @@ export function connectSsh(
     keepaliveCountMax: 3,
     tryKeyboard: false,
     hostVerifier: (key: Buffer): boolean => {
-      if (known === undefined) return true;
-      const v = judgeHostKey(known, target.host, target.port, key);
+      if (known === undefined || listed === undefined) return true;
+      const v = judgeHostKey(known, listed, key);
       if (!v.ok) hostKeyProblem = v.reason;
       return v.ok;
     },
