@@ -5,12 +5,17 @@ import { collectFrom } from '../../src/collect/collect.js';
 import { DockerClient } from '../../src/collect/docker.js';
 import { localFs } from '../../src/collect/node-fs.js';
 import { parseKnownHosts } from '../../src/collect/ssh/known-hosts.js';
-import { createReach, scanNodeOverSsh, type SshScanOptions } from '../../src/cluster/ssh-scan.js';
+import {
+  createReach,
+  scanNodeOverSsh,
+  type NodeOutcome,
+  type SshScanOptions,
+} from '../../src/cluster/ssh-scan.js';
 import type { NodeTarget } from '../../src/cluster/targets.js';
 import { readEvidence } from '../../src/evidence/read.js';
 import type { Evidence } from '../../src/evidence/schema.js';
 import { DEFAULT_PROFILE, loadProfile } from '../../src/profiles/load.js';
-import { lockRkeNames, SKIP_DOCKER, useEngine, type Engine } from './engine.js';
+import { lockRkeNames, run, SKIP_DOCKER, useEngine, type Engine } from './engine.js';
 import { importImages, plantContainers, plantRoot, removeContainers } from './plant-node.js';
 import { keygen, sshUnavailable, startSshNode, type SshNode } from './ssh-node.js';
 import { countWire, sftpRequests, type Wire } from './ssh-wire.js';
@@ -27,6 +32,10 @@ const hardened = readEvidence('examples/hardened-node.json');
 const profile = loadProfile(DEFAULT_PROFILE);
 const why = sshUnavailable();
 const ALL = ['controlplane', 'etcd', 'worker'] as const;
+const OTHER_KEYS = [
+  ['rsa', '3072'],
+  ['ecdsa', '384'],
+] as const;
 
 describe.skipIf(SKIP_DOCKER)('one node scan over SSH, counted (real sshd, test engine)', () => {
   let dir = '';
@@ -37,6 +46,9 @@ describe.skipIf(SKIP_DOCKER)('one node scan over SSH, counted (real sshd, test e
   let overSsh: Evidence;
   let local: Evidence;
   let wire: Wire;
+  let authLog = '';
+  const logins = new Map<string, { out: NodeOutcome; log: string }>();
+  let stranger: Awaited<ReturnType<typeof scanNodeOverSsh>>;
 
   const options = (knownHosts: string): SshScanOptions => ({
     profile,
@@ -82,7 +94,16 @@ describe.skipIf(SKIP_DOCKER)('one node scan over SSH, counted (real sshd, test e
       name: 'n1',
       root,
       dockerSocket: engine.host.slice('unix://'.length),
-      authorizedKeys: await keygen(key, 'auditor'),
+      authorizedKeys: [
+        await keygen(key, 'auditor'),
+        ...(await Promise.all(
+          OTHER_KEYS.map(async ([t, bits]) => {
+            const f = join(dir, `id_${t}`);
+            await run('ssh-keygen', ['-q', '-t', t, '-b', bits, '-N', '', '-f', f]);
+            return readFileSync(`${f}.pub`, 'utf8').trim();
+          }),
+        )),
+      ].join('\n'),
       // First value wins: every authentication request and channel is logged.
       extraConfig: ['LogLevel DEBUG1'],
     });
@@ -100,6 +121,17 @@ describe.skipIf(SKIP_DOCKER)('one node scan over SSH, counted (real sshd, test e
     }
     expect(counting.connections).toHaveLength(1);
     wire = counting.connections[0] as Wire;
+    authLog = node.log();
+    // The other key types RKE users have (RSA: RKE's default ~/.ssh/id_rsa), one scan each.
+    for (const [t] of OTHER_KEYS) {
+      const from = node.log().length;
+      const out = await scanNodeOverSsh(target(join(dir, `id_${t}`)), opts, createReach(opts));
+      logins.set(t, { out, log: node.log().slice(from) });
+    }
+    // A key the node does not list: refused, signed or not.
+    const strangerKey = join(dir, 'stranger');
+    await keygen(strangerKey, 'stranger');
+    stranger = await scanNodeOverSsh(target(strangerKey), opts, createReach(opts));
     const socketPath = engine.host.slice('unix://'.length);
     local = await collectFrom({
       profile,
@@ -142,5 +174,31 @@ describe.skipIf(SKIP_DOCKER)('one node scan over SSH, counted (real sshd, test e
     expect(wire.packets).toBeGreaterThan(60);
     expect(wire.systemWrites).toBeLessThanOrEqual(wire.packets / 2);
     expect(sftpRequests(wire)).toBeGreaterThan(0);
+  });
+
+  it('logs in with one request: the key offered signed, not asked about first', () => {
+    // sshd (LogLevel DEBUG1) logs each authentication request, and a query without signature
+    // as a "publickey test".
+    const requests = authLog.match(/userauth-request for user root service ssh-connection/g);
+    expect(requests).toHaveLength(1);
+    expect(authLog).not.toMatch(/publickey test/);
+    expect(authLog).toMatch(/Accepted publickey for root/);
+  });
+
+  it('logs in with one request with RSA and ECDSA keys too, and reads the same', () => {
+    for (const [t] of OTHER_KEYS) {
+      const { out, log } = logins.get(t) ?? { out: { reason: 'not run' }, log: '' };
+      if ('reason' in out) throw new Error(`${t}: ${out.reason}`);
+      expect(log.match(/userauth-request for user root/g)).toHaveLength(1);
+      expect(log).toMatch(/Accepted publickey for root/);
+      expect(JSON.stringify(out.evidence.files)).toBe(JSON.stringify(overSsh.files));
+    }
+  });
+
+  it('is still refused with a key the node does not list', () => {
+    expect(stranger).toHaveProperty('reason');
+    expect('reason' in stranger && stranger.reason).toMatch(
+      /authentication failed for user root \(tried the key ssh_key_path \S+stranger\)/,
+    );
   });
 });

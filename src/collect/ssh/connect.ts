@@ -4,6 +4,7 @@ import type { DockerConnect } from '../docker.js';
 import { fsError } from '../node-fs.js';
 import { sendCertSignatures } from './cert-auth.js';
 import { connectCoalesced } from './coalesced-socket.js';
+import { signFirst } from './sign-first.js';
 import type { Identity, IdentitySpec } from './identity.js';
 import {
   judgeHostKey,
@@ -120,6 +121,7 @@ export function connectSsh(
     try {
       conn.connect(config);
       sendCertSignatures(conn);
+      signFirst(conn);
     } catch (e) {
       settled = true;
       sock.destroy();
