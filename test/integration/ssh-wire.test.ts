@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectFrom } from '../../src/collect/collect.js';
 import { DockerClient } from '../../src/collect/docker.js';
 import { localFs } from '../../src/collect/node-fs.js';
+import { DOCKER_CHANNELS } from '../../src/collect/ssh/connect.js';
 import { parseKnownHosts } from '../../src/collect/ssh/known-hosts.js';
 import {
   createReach,
@@ -46,6 +47,7 @@ describe.skipIf(SKIP_DOCKER)('one node scan over SSH, counted (real sshd, test e
   let overSsh: Evidence;
   let local: Evidence;
   let wire: Wire;
+  /** The node's sshd log of the counted scan. */
   let authLog = '';
   const logins = new Map<string, { out: NodeOutcome; log: string }>();
   let stranger: Awaited<ReturnType<typeof scanNodeOverSsh>>;
@@ -193,6 +195,17 @@ describe.skipIf(SKIP_DOCKER)('one node scan over SSH, counted (real sshd, test e
       expect(log).toMatch(/Accepted publickey for root/);
       expect(JSON.stringify(out.evidence.files)).toBe(JSON.stringify(overSsh.files));
     }
+  });
+
+  it('reaches the Docker socket over two kept-alive channels, not one per request', () => {
+    // The ping and the inspects: six requests.
+    expect(Object.keys(overSsh.containers).length).toBeGreaterThanOrEqual(5);
+    expect(wire.dockerChannels).toBeGreaterThanOrEqual(1);
+    expect(wire.dockerChannels).toBeLessThanOrEqual(DOCKER_CHANNELS);
+    // What the node saw: one forward request per channel.
+    expect(
+      authLog.match(/server_request_direct_streamlocal: .*target \/var\/run\/docker\.sock/g),
+    ).toHaveLength(wire.dockerChannels);
   });
 
   it('is still refused with a key the node does not list', () => {

@@ -1,6 +1,6 @@
+import { Agent } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AnyAuthMethod, BaseAgent, Client, ConnectConfig, SFTPWrapper } from 'ssh2';
-import type { DockerConnect } from '../docker.js';
 import { fsError } from '../node-fs.js';
 import { sendCertSignatures } from './cert-auth.js';
 import { connectCoalesced } from './coalesced-socket.js';
@@ -189,14 +189,35 @@ export function openSftp(conn: Client): Promise<SFTPWrapper> {
   });
 }
 
+/** Forwarded channels to the node's Docker socket open at once; each serves request after request. */
+export const DOCKER_CHANNELS = 2;
+
 /**
- * A connection factory for node:http that reaches the node's Docker socket through an OpenSSH
- * stream-local forward (direct-streamlocal@openssh.com), as `ssh -L` to a unix socket and as
- * RKE's own Docker dialer do. One forwarded channel per request.
+ * The node's Docker socket for node:http, through OpenSSH stream-local forwards
+ * (direct-streamlocal@openssh.com), as `ssh -L` to a unix socket and RKE's own Docker dialer
+ * reach it. An HTTP agent that keeps its channels open (HTTP keep-alive) and opens at most
+ * DOCKER_CHANNELS of them: a scan's ping and inspects take two channels, not one each (every
+ * channel costs its open, confirmation, EOF and close both ways, and a connect to the socket on
+ * the node). The channels close with the connection.
  */
-export function dockerOverSsh(conn: Client, socketPath: string): DockerConnect {
-  return (_options, oncreate) => {
-    conn.openssh_forwardOutStreamLocal(socketPath, (err, stream) => {
+export function dockerOverSsh(conn: Client, socketPath: string): Agent {
+  return new DockerChannels(conn, socketPath);
+}
+
+class DockerChannels extends Agent {
+  constructor(
+    private readonly conn: Client,
+    private readonly socketPath: string,
+  ) {
+    super({ keepAlive: true, maxSockets: DOCKER_CHANNELS, maxFreeSockets: DOCKER_CHANNELS });
+  }
+
+  override createConnection(
+    _options: unknown,
+    oncreate: (err: Error | null, socket: Duplex) => void,
+  ): undefined {
+    const { socketPath } = this;
+    this.conn.openssh_forwardOutStreamLocal(socketPath, (err, stream) => {
       if (err) {
         oncreate(
           fsError(
@@ -208,5 +229,15 @@ export function dockerOverSsh(conn: Client, socketPath: string): DockerConnect {
       } else oncreate(null, stream);
     });
     return undefined;
-  };
+  }
+
+  // A channel is no TCP socket: it has no keep-alive probes, no timeout and no ref/unref (what
+  // node:http's agent calls on a socket it keeps); it stays open until the connection ends.
+  override keepSocketAlive(): boolean {
+    return true;
+  }
+
+  override reuseSocket(_socket: unknown, req: { reusedSocket: boolean }): void {
+    req.reusedSocket = true;
+  }
 }
