@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ClusterCliOptions } from '../cluster/run.js';
+import type { ClusterCliOptions } from './cluster-run.js';
 import { addReportOptions } from './report-output.js';
 
 /** `rkecis cluster`: every node of a cluster, over SSH from cluster.yml or from bundles, in one report. */
@@ -55,7 +55,7 @@ export function register(program: Command, done: (code: number) => void): void {
       ),
   ).action(async (opts: ClusterCliOptions) => {
     // Loaded when the command runs: ssh2, the engine and the formatters are not needed for --help.
-    const { runCluster } = await import('../cluster/run.js');
+    const { runCluster } = await import('./cluster-run.js');
     done(await runCluster(opts));
   });
 }

@@ -3,7 +3,7 @@ import { DEFAULT_DOCKER_HOST } from '../collect/docker.js';
 import { parseRoles } from '../collect/roles.js';
 import type { Evidence } from '../evidence/schema.js';
 import { DEFAULT_PROFILE, openProfile } from '../profiles/open.js';
-import { EXIT, InputError } from './errors.js';
+import { EXIT, InputError } from '../base/errors.js';
 import { oneLine } from '../text/visible.js';
 import { emit } from './output.js';
 import { deadlineMs } from './seconds.js';

@@ -13,7 +13,7 @@ import { loadScan } from '../store/history.js';
 import { isIdPrefix } from '../store/ids.js';
 import { openStore } from '../store/open.js';
 import type { HistoryStore } from '../store/store.js';
-import { EXIT, InputError } from './errors.js';
+import { EXIT, InputError } from '../base/errors.js';
 import { emit } from './output.js';
 import { textWidth } from './report-output.js';
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { addReportOptions, evaluateAndReport, type ReportOptions } from './report-output.js';
+import { addReportOptions, type ReportOptions } from './report-output.js';
+import { evaluateAndReport } from './report-run.js';
 
 export function register(program: Command, done: (code: number) => void): void {
   addReportOptions(

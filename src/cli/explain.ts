@@ -3,7 +3,7 @@ import { DEFAULT_PROFILE, openProfile } from '../profiles/open.js';
 import type { ProfileControl } from '../profiles/schema.js';
 import { DEFAULT_WIDTH, field, fill, outputWidth, paragraphs } from '../report/formatters/wrap.js';
 import { oneLine, visible } from '../text/visible.js';
-import { InputError } from './errors.js';
+import { InputError } from '../base/errors.js';
 
 /** A titled block of the guide's prose: sentences filled to the width, snippets kept line for line. */
 const block = (title: string, body: string | undefined, width: number): string[] =>

@@ -3,7 +3,7 @@ import { listScans } from '../store/history.js';
 import { withStore } from '../store/open.js';
 import type { ScanRecord } from '../store/store.js';
 import { oneLine } from '../text/visible.js';
-import { InputError } from './errors.js';
+import { InputError } from '../base/errors.js';
 
 interface HistoryOptions {
   store?: string;

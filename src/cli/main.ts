@@ -1,8 +1,8 @@
 import { Command, CommanderError } from 'commander';
-import { VERSION } from '../version.js';
+import { VERSION } from '../base/version.js';
 import { shorten } from '../text/shorten.js';
 import { oneLine } from '../text/visible.js';
-import { EXIT, InputError } from './errors.js';
+import { EXIT, InputError } from '../base/errors.js';
 import { say } from './say.js';
 
 type Registrar = { register(program: Command, done: (code: number) => void): void };

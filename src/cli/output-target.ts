@@ -1,7 +1,7 @@
 import { lstatSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { InputError } from './errors.js';
-import { fileKind } from './input-file.js';
+import { InputError } from '../base/errors.js';
+import { fileKind } from '../base/input-file.js';
 
 /**
  * How an output path is written; the one place that decides it, for every file rkecis writes

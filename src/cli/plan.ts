@@ -1,24 +1,22 @@
 import { basename, extname } from 'node:path';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
+import { EXIT, InputError } from '../base/errors.js';
+import { VERSION } from '../base/version.js';
 import { createClusterMerger } from '../cluster/merge.js';
+import { DEFAULT_PROFILE } from '../profiles/open.js';
 import type { Profile } from '../profiles/schema.js';
-import { DEFAULT_PROFILE, loadProfile } from '../profiles/load.js';
 import { clusterNotCompliant } from '../report/cluster-summary.js';
-import { colours, plain } from '../report/formatters/colors.js';
-import formatters, { FORMAT_NAMES, type FormatName } from '../report/formatters/index.js';
+import type { FormatName } from '../report/formatters/index.js';
 import { notCompliant } from '../report/summary.js';
 import type { ClusterReport, NodeReport } from '../report/types.js';
 import { loadClusterYml, nodeName, type LoadedCluster } from '../rke/cluster-yml.js';
 import { RKE_VERSION } from '../rke/defaults-v0.1.js';
 import { planNodeReport } from '../rke/plan-report.js';
 import { planCluster, type PlannedNode } from '../rke/plan.js';
-import { VERSION } from '../version.js';
-import { applyWaivers } from '../waivers/apply.js';
-import { loadWaivers, type LoadedWaivers } from '../waivers/load.js';
 import { oneLine } from '../text/visible.js';
-import { EXIT, InputError } from './errors.js';
-import { writeOutputs, type Output } from './output.js';
-import { parseExtraOutputs, runDate, textWidth, wantColour } from './report-output.js';
+import { writeOutputs } from './output.js';
+import { addFormatOptions } from './report-output.js';
+import { formatOutputs, startReportRun } from './report-run.js';
 
 export interface PlanOptions {
   profile: string;
@@ -121,48 +119,27 @@ function clusterPlan(
 /** Writes the plan (a node's with --node, else the cluster's) in every format asked; returns the exit code. */
 export async function runPlan(file: string, opts: PlanOptions): Promise<number> {
   // Everything the user gave is checked before anything is written.
-  const extra = parseExtraOutputs(opts.out ?? [], opts.output);
-  const profile = loadProfile(opts.profile);
-  const waivers: LoadedWaivers | undefined =
-    opts.waivers !== undefined ? loadWaivers(opts.waivers, profile) : undefined;
-  const planned = planClusterFile(file, profile, opts.node);
-  const today = runDate().toISOString().slice(0, 10);
-  const reports = planned.reports.map((r) =>
-    waivers !== undefined ? applyWaivers(r, waivers, today) : r,
-  );
-  const verbose = opts.verbose === true;
-  const paint = wantColour(process.stdout, opts.output) ? colours : plain;
-  const width = textWidth(process.stdout, opts.output);
-  const all = [
-    { format: opts.format, path: opts.output, paint, width },
-    // Files are laid out for the default width, not this terminal's.
-    ...extra.map((o) => ({ ...o, paint: plain, width: undefined })),
-  ];
-  let outputs: Output[];
-  let failing: boolean;
+  const run = await startReportRun(opts);
+  const planned = planClusterFile(file, run.profile, opts.node);
+  const reports = planned.reports.map(run.waive);
   const node = reports.length === 1 && opts.node !== undefined ? reports[0] : undefined;
   if (node !== undefined) {
-    outputs = all.map((o) => {
-      const out = formatters[o.format](node, { paint: o.paint, verbose, width: o.width });
-      return {
-        path: o.path,
-        content:
-          o.format === 'text'
-            ? `${out.trimEnd()}\n${nodeSummary(file, planned.cluster, profile, node)}`
-            : out,
-      };
-    });
-    failing = judgedAndFailing(node);
-  } else {
-    const report = clusterPlan(file, planned.cluster, profile, planned.nodes, reports);
-    outputs = all.map((o) => ({
-      path: o.path,
-      content: formatters[o.format](report, { paint: o.paint, verbose, width: o.width }),
-    }));
-    failing = clusterNotCompliant(report);
+    const outputs = await formatOutputs(node, opts, run.extra);
+    await writeOutputs(
+      outputs.map((o) =>
+        o.format === 'text'
+          ? {
+              ...o,
+              content: `${(o.content as string).trimEnd()}\n${nodeSummary(file, planned.cluster, run.profile, node)}`,
+            }
+          : o,
+      ),
+    );
+    return judgedAndFailing(node) ? EXIT.notCompliant : EXIT.compliant;
   }
-  await writeOutputs(outputs);
-  return failing ? EXIT.notCompliant : EXIT.compliant;
+  const report = clusterPlan(file, planned.cluster, run.profile, planned.nodes, reports);
+  await writeOutputs(await formatOutputs(report, opts, run.extra));
+  return clusterNotCompliant(report) ? EXIT.notCompliant : EXIT.compliant;
 }
 
 /**
@@ -173,25 +150,15 @@ export async function runPlan(file: string, opts: PlanOptions): Promise<number> 
 const judgedAndFailing = (r: NodeReport): boolean =>
   r.results.length > 0 && notCompliant(r.results);
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
 export function register(program: Command, done: (code: number) => void): void {
-  program
+  const cmd = program
     .command('plan')
     .description(
       'check an RKE cluster.yml before deploying: the args RKE v0.1.x would give each container, judged against the profile; one cluster report (or one node with --node)',
     )
     .argument('<cluster-yml>', 'RKE cluster.yml')
-    .option('--profile <name>', 'built-in profile name or profile folder', DEFAULT_PROFILE)
-    .addOption(
-      new Option('-f, --format <format>', 'output format').choices(FORMAT_NAMES).default('text'),
-    )
-    .option('--output <file>', 'write the report to a file (atomically) instead of stdout')
-    .option(
-      '-o, --out <format=file>',
-      `also write the report in FORMAT to FILE (atomically); repeatable; formats: ${FORMAT_NAMES.join(', ')}`,
-      collect,
-    )
+    .option('--profile <name>', 'built-in profile name or profile folder', DEFAULT_PROFILE);
+  addFormatOptions(cmd)
     .option(
       '--waivers <file>',
       'YAML file of accepted failures (waivers); see examples/waivers-*.yaml',

@@ -6,16 +6,17 @@ import { z } from 'zod';
 import { evaluate } from '../engine/evaluate.js';
 import { MAX_EVIDENCE_BYTES, parseEvidence } from '../evidence/read.js';
 import { EVIDENCE_KIND, type Evidence } from '../evidence/schema.js';
-import { DEFAULT_PROFILE, loadProfile, MAX_YAML_BYTES } from '../profiles/load.js';
+import { MAX_YAML_BYTES } from '../base/yaml-file.js';
+import { DEFAULT_PROFILE, loadProfile } from '../profiles/load.js';
 import { nodeReportsOf } from '../report/cluster-nodes.js';
 import type { ClusterReport, NodeReport } from '../report/types.js';
 import { loadClusterYml } from '../rke/cluster-yml.js';
 import { buildRemediation, type Remediation } from '../rke/remediate/index.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../base/version.js';
 import { systemReason } from '../text/system-error.js';
 import { oneLine } from '../text/visible.js';
-import { EXIT, InputError } from './errors.js';
-import { readInputText } from './input-file.js';
+import { EXIT, InputError } from '../base/errors.js';
+import { readInputText } from '../base/input-file.js';
 import { writeFiles, type PendingFile } from './write-files.js';
 import { closestIssue, PLAIN } from '../text/schema-issues.js';
 
@@ -29,11 +30,21 @@ export interface RemediateOptions {
 
 export const DEFAULT_OUTPUT_DIR = 'rkecis-remediation';
 
+/** What a verdict found, as remediate reads it: an id and its data (checked where it is read). */
+const foundSchema = z.looseObject({ id: z.string(), data: z.record(z.string(), z.unknown()) });
+
 /** The parts of a node report remediate reads (the JSON report of plan, scan and evaluate). */
 const reportSchema = z.looseObject({
   profile: z.looseObject({ name: z.string() }),
   node: z.looseObject({ name: z.string(), roles: z.array(z.string()), rolesSource: z.string() }),
-  results: z.array(z.looseObject({ id: z.string(), status: z.string(), title: z.string() })),
+  results: z.array(
+    z.looseObject({
+      id: z.string(),
+      status: z.string(),
+      title: z.string(),
+      found: foundSchema.optional(),
+    }),
+  ),
 });
 
 /** The parts of a cluster report (rkecis plan, rkecis cluster) remediate reads, node by node. */
@@ -53,6 +64,7 @@ const clusterReportSchema = z.looseObject({
         z.looseObject({
           status: z.string(),
           actual: z.string(),
+          found: foundSchema.optional(),
           nodes: z.array(z.string()).optional(),
         }),
       ),
@@ -98,7 +110,7 @@ export function readRemediateInput(file: string): { reports?: NodeReport[]; evid
     }
     const reports = nodeReportsOf(parsed.data as unknown as ClusterReport);
     if (reports.length === 0) throw new InputError(`${file}: a cluster report of no node`);
-    return { reports };
+    return { reports: withFound(file, reports) };
   }
   const nested = (data as { nodes?: unknown } | null)?.nodes;
   const list: unknown[] = Array.isArray(data) ? data : Array.isArray(nested) ? nested : [data];
@@ -117,7 +129,28 @@ export function readRemediateInput(file: string): { reports?: NodeReport[]; evid
     }
     return parsed.data as unknown as NodeReport;
   });
-  return { reports };
+  return { reports: withFound(file, reports) };
+}
+
+/**
+ * The reports, if each failed or erred result says what it found (`found`): remediate reads the
+ * flag values and the missing files from there, never from the text. A report of an older rkecis
+ * lacks it, and a remediation without it would start from RKE's defaults and leave failures
+ * unfixed while saying they are fixed: refused, with how to make the report again.
+ */
+function withFound(file: string, reports: NodeReport[]): NodeReport[] {
+  const lacking = new Set<string>();
+  for (const r of reports)
+    for (const res of r.results)
+      if ((res.status === 'fail' || res.status === 'error') && res.found === undefined)
+        lacking.add(res.id);
+  if (lacking.size === 0) return reports;
+  const ids = [...lacking];
+  const some =
+    ids.length > 3 ? `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more` : ids.join(', ');
+  throw new InputError(
+    `${file}: its failed or erred results (${some}) carry no "found" data, which remediate reads to know what each control found (a report of an older rkecis); make the report again with rkecis ${VERSION} (rkecis plan|scan|evaluate|cluster --format json)`,
+  );
 }
 
 /** cluster.yml -> cluster.remediated.yml, beside it. */

@@ -1,19 +1,13 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import type { Evidence } from '../evidence/schema.js';
-import { DEFAULT_PROFILE, openProfile } from '../profiles/open.js';
-import { colours, plain } from '../report/formatters/colors.js';
-import { FORMAT_NAMES, loadFormatter, type FormatName } from '../report/formatters/names.js';
-import { notCompliant } from '../report/summary.js';
+import { InputError } from '../base/errors.js';
+import { DEFAULT_PROFILE } from '../profiles/open.js';
+import formats, { FORMAT_NAMES, type FormatName } from '../report/formatters/index.js';
 import { outputWidth } from '../report/formatters/wrap.js';
-import type { NodeReport } from '../report/types.js';
-import { VERSION } from '../version.js';
-import { EXIT, InputError } from './errors.js';
-import { writeOutputs, type Output } from './output.js';
-import { addSaveOptions, withSaving, type SaveOptions } from '../store/save.js';
+import { addSaveOptions, type SaveOptions } from './save.js';
 
-// This module is loaded to define the options of scan, evaluate and cluster, so it loads nothing
-// heavy itself: the engine, the formatters asked for and the waivers are imported when used.
+// This module is loaded to define the options of the commands that write reports, so it loads
+// nothing heavy itself.
 
 export interface ReportOptions extends SaveOptions {
   profile: string;
@@ -34,10 +28,19 @@ export interface ExtraOutput {
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-/** The options every command that produces a node report shares (evaluate, scan). */
-export function addReportOptions(cmd: Command): Command {
-  return addSaveOptions(cmd)
-    .option('--profile <name>', 'built-in profile name or profile folder', DEFAULT_PROFILE)
+/** The formats, each with what it is and its file extension, for --help. */
+const formatsHelp = (): string =>
+  [
+    'Formats (--format, -o FORMAT=FILE):',
+    ...FORMAT_NAMES.map((name) => {
+      const f = formats[name];
+      return `  ${name.padEnd(10)}${f.description} (.${f.extension})`;
+    }),
+  ].join('\n');
+
+/** --format, --output and -o: the formats offered are those of the format registry. */
+export function addFormatOptions(cmd: Command): Command {
+  return cmd
     .addOption(
       new Option('-f, --format <format>', 'output format').choices(FORMAT_NAMES).default('text'),
     )
@@ -47,6 +50,18 @@ export function addReportOptions(cmd: Command): Command {
       `also write the report in FORMAT to FILE (atomically); repeatable; formats: ${FORMAT_NAMES.join(', ')}`,
       collect,
     )
+    .addHelpText('after', `\n${formatsHelp()}`);
+}
+
+/** The options of a command that judges a profile and writes the report (scan, evaluate, cluster). */
+export function addReportOptions(cmd: Command): Command {
+  return addFormatOptions(
+    addSaveOptions(cmd).option(
+      '--profile <name>',
+      'built-in profile name or profile folder',
+      DEFAULT_PROFILE,
+    ),
+  )
     .option(
       '--waivers <file>',
       'YAML file of accepted failures (waivers); see examples/waivers-*.yaml',
@@ -116,43 +131,3 @@ export function wantColour(stream: NodeJS.WriteStream, file: string | undefined)
 /** Text fills the terminal's width when printed to one, else 100 columns (files, pipes). */
 export const textWidth = (stream: NodeJS.WriteStream, file: string | undefined): number =>
   outputWidth(stream, file !== undefined && file !== '-');
-
-/**
- * Evaluates, writes the report in every requested format, saves it when asked, and returns the
- * exit code. Everything is checked and rendered before anything is written: a bad waivers file,
- * a history store that cannot be opened or a formatter that throws leaves no file behind and no
- * half-printed report.
- */
-export async function evaluateAndReport(evidence: Evidence, opts: ReportOptions): Promise<number> {
-  const extra = parseExtraOutputs(opts.out ?? [], opts.output);
-  const profile = await openProfile(opts.profile);
-  const waivers =
-    opts.waivers !== undefined
-      ? (await import('../waivers/load.js')).loadWaivers(opts.waivers, profile)
-      : undefined;
-  const { evaluate } = await import('../engine/evaluate.js');
-  const now = runDate();
-  let report: NodeReport = {
-    rkecisVersion: VERSION,
-    ...(opts.timestamp !== false
-      ? { generatedAt: now.toISOString().replace(/\.\d{3}Z$/, 'Z') }
-      : {}),
-    ...evaluate(profile, evidence),
-  };
-  // A waiver expires after its date, UTC: the run's date decides, whether or not it is printed.
-  if (waivers !== undefined) {
-    const { applyWaivers } = await import('../waivers/apply.js');
-    report = applyWaivers(report, waivers, now.toISOString().slice(0, 10));
-  }
-  const paint = wantColour(process.stdout, opts.output) ? colours : plain;
-  const verbose = opts.verbose === true;
-  const width = textWidth(process.stdout, opts.output);
-  const main = (await loadFormatter(opts.format))(report, { paint, verbose, width });
-  const outputs: Output[] = [{ path: opts.output, content: main }];
-  for (const o of extra) {
-    const format = await loadFormatter(o.format);
-    outputs.push({ path: o.path, content: format(report, { paint: plain, verbose }) });
-  }
-  await withSaving(opts, [{ report, evidence }], () => writeOutputs(outputs));
-  return notCompliant(report.results) ? EXIT.notCompliant : EXIT.compliant;
-}

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { addCollectOptions, collectFromOptions, type CollectCliOptions } from './collect.js';
-import { addReportOptions, evaluateAndReport, type ReportOptions } from './report-output.js';
+import { addReportOptions, type ReportOptions } from './report-output.js';
+import { evaluateAndReport } from './report-run.js';
 
 /** collect + evaluate in one run: same report and exit codes as `rkecis evaluate`. */
 export function register(program: Command, done: (code: number) => void): void {

@@ -1,4 +1,4 @@
-import { InputError } from './errors.js';
+import { InputError } from '../base/errors.js';
 
 /**
  * A deadline given in seconds (`--timeout`, `--node-timeout`), in milliseconds. Zero is refused

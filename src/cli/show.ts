@@ -2,17 +2,16 @@ import { Option, type Command } from 'commander';
 import { diffControls } from '../diff/controls.js';
 import { evaluate } from '../engine/evaluate.js';
 import { loadProfile } from '../profiles/load.js';
-import { colours, plain } from '../report/formatters/colors.js';
-import formatters, { FORMAT_NAMES, type FormatName } from '../report/formatters/index.js';
+import { FORMAT_NAMES, type FormatName } from '../report/formatters/index.js';
 import { notCompliant } from '../report/summary.js';
 import { loadScan, type LoadedScan } from '../store/history.js';
 import { withStore } from '../store/open.js';
 import { loadTrend } from '../store/trend.js';
 import { oneLine } from '../text/visible.js';
-import { EXIT, InputError } from './errors.js';
-import { emit } from './output.js';
+import { EXIT, InputError } from '../base/errors.js';
+import { emit, writeOutputs } from './output.js';
 import { say } from './say.js';
-import { textWidth, wantColour } from './report-output.js';
+import { formatOutputs } from './report-run.js';
 
 interface ShowOptions {
   store?: string;
@@ -86,15 +85,8 @@ export function register(program: Command, done: (code: number) => void): void {
         done(EXIT.compliant);
         return;
       }
-      const paint = wantColour(process.stdout, opts.output) ? colours : plain;
-      await emit(
-        formatters[opts.format](scan.report, {
-          paint,
-          verbose: opts.verbose === true,
-          width: textWidth(process.stdout, opts.output),
-          ...(trend !== undefined ? { trend } : {}),
-        }),
-        opts.output,
+      await writeOutputs(
+        await formatOutputs(scan.report, opts, [], trend !== undefined ? { trend } : {}),
       );
       // Without --recheck the exit code is the scan's verdict, as when it was made; with it, the
       // recheck's answer: a CI job that rechecks stored scans asks whether they still hold.

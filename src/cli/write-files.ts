@@ -2,7 +2,7 @@ import { closeSync, constants, fchmodSync, openSync, renameSync, rmSync, writeSy
 import { open, type FileHandle } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { piecesOf, type Rendered } from '../report/formatters/rendered.js';
-import { InputError } from './errors.js';
+import { InputError } from '../base/errors.js';
 import { BATCH, cannotWrite, readerGone, writeStream } from './write-stream.js';
 import { outputTarget, type OutputTarget } from './output-target.js';
 import { settled, tempFor } from './temp-files.js';

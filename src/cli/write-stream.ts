@@ -1,6 +1,6 @@
 import { piecesOf, type Rendered } from '../report/formatters/rendered.js';
 import { systemReason } from '../text/system-error.js';
-import { InputError } from './errors.js';
+import { InputError } from '../base/errors.js';
 
 /** Characters gathered before one write(2): pieces may be a line each. */
 export const BATCH = 64 * 1024;

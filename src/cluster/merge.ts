@@ -1,23 +1,27 @@
 import { evaluate, profileInfo } from '../engine/evaluate.js';
-import { EVIDENCE_API_VERSION, EVIDENCE_KIND, ROLES, type Role } from '../evidence/schema.js';
+import { EVIDENCE_API_VERSION, EVIDENCE_KIND, ROLES } from '../evidence/schema.js';
 import type { Profile } from '../profiles/schema.js';
 import { clusterSummary } from '../report/cluster-summary.js';
-import { compareIds } from '../report/formatters/order.js';
+import { compareIds } from '../report/order.js';
 import type {
-  ClusterFinding,
   ClusterNodeInfo,
   ClusterReport,
   ClusterResult,
-  ClusterStatus,
-  Coverage,
   NodeReport,
   NotScannedNode,
   ProfileInfo,
   Result,
-  Status,
   WaiverEntry,
   WaiversInfo,
 } from '../report/types.js';
+import { byName, coverage, type ExpectedNodes } from './coverage.js';
+import {
+  clusterScoped,
+  evaluatedNowhere,
+  nodeScoped,
+  type ControlAgg,
+  type Outcome,
+} from './results.js';
 
 /**
  * Merging node reports into one cluster report, one node at a time.
@@ -57,16 +61,10 @@ export interface ClusterMergerOptions {
   profile?: Profile;
 }
 
-export interface ExpectedNode {
-  name: string;
-  roles: Role[];
-  source?: string;
-}
-
 export interface FinishOptions {
   cluster: { name: string; source: string };
   /** The nodes the cluster has (cluster.yml). Without it, the nodes added or reported not scanned. */
-  expected?: { from: string; nodes: ExpectedNode[] };
+  expected?: ExpectedNodes;
   /** Default `all`. */
   nodeMaps?: 'all' | 'failing';
   rkecisVersion?: string;
@@ -78,33 +76,8 @@ export const MAX_OUTCOMES = 248;
 const OVERFLOW_ACTUAL =
   '(one of more distinct values than the cluster report keeps; see this node in its own report)';
 
-interface Outcome {
-  status: Status;
-  actual: string;
-  reason?: string;
-  waiver?: Result['waiver'];
-  count: number;
-}
-
-interface ControlAgg {
-  template: Result;
-  outcomes: Outcome[];
-  byKey: Map<string, number>;
-  overflow: Partial<Record<Status, number>>;
-  codes: Uint8Array;
-}
-
 /** Outcomes compared field by field before a key is built (see outcomeOf); far below MAX_OUTCOMES. */
 const SCAN = 4;
-
-const FAILING = (s: Status): boolean => s === 'fail' || s === 'error';
-const STATUS_ORDER: Record<Status, number> = {
-  fail: 0,
-  error: 1,
-  pass: 2,
-  manual: 3,
-  'not-applicable': 4,
-};
 
 export function createClusterMerger(options: ClusterMergerOptions = {}): ClusterMerger {
   const controls = new Map<string, ControlAgg>();
@@ -170,6 +143,7 @@ export function createClusterMerger(options: ClusterMergerOptions = {}): Cluster
         actual: r.actual,
         ...(r.reason !== undefined ? { reason: r.reason } : {}),
         ...(r.waiver !== undefined ? { waiver: r.waiver } : {}),
+        ...(r.found !== undefined ? { found: r.found } : {}),
         count: 0,
       });
       c.byKey.set(key, i);
@@ -308,9 +282,6 @@ export function createClusterMerger(options: ClusterMergerOptions = {}): Cluster
   };
 }
 
-const byName = (a: string | undefined, b: string | undefined): number =>
-  (a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0;
-
 function stripReason(e: WaiverEntry): WaiverEntry {
   const rest = { ...e };
   delete rest.reason;
@@ -330,192 +301,6 @@ function templatesOf(profile: Profile): Map<string, Result> {
   return new Map(empty.results.map((r) => [r.id, r]));
 }
 
-/**
- * A cluster result in the node result's field order (id, title, ..., status, actual, expected,
- * audit, remediation, ...), with the cluster's own status, value, reason and waiver.
- */
-function shaped(
-  t: Result,
-  own: {
-    status: ClusterStatus;
-    actual: string;
-    reason?: string | undefined;
-    waiver?: Result['waiver'];
-  },
-  extra: Pick<ClusterResult, 'scope' | 'nodes' | 'failingNodes' | 'findings'>,
-): ClusterResult {
-  const rest: Omit<Result, 'reason' | 'waiver'> & Partial<Result> = { ...t };
-  delete rest.reason;
-  delete rest.waiver;
-  return {
-    ...rest,
-    status: own.status,
-    actual: own.actual,
-    ...(own.reason !== undefined ? { reason: own.reason } : {}),
-    ...(own.waiver !== undefined ? { waiver: own.waiver } : {}),
-    ...extra,
-  };
-}
-
-function clusterScoped(r: Result): ClusterResult {
-  return shaped(r, r, {
-    scope: 'cluster',
-    nodes: {},
-    failingNodes: [],
-    findings: [
-      {
-        status: r.status,
-        actual: r.actual,
-        ...(r.reason !== undefined ? { reason: r.reason } : {}),
-        ...(r.waiver !== undefined ? { waiver: r.waiver } : {}),
-        count: 1,
-      },
-    ],
-  });
-}
-
-function evaluatedNowhere(t: Result, missing: readonly NotScannedNode[]): ClusterResult {
-  const unscanned = missing.filter((m) => m.roles.includes(t.role as Role)).map((m) => m.name);
-  const reason =
-    `no scanned node has the ${t.role} role, so this control was evaluated on no node` +
-    (unscanned.length > 0 ? ` (not scanned: ${unscanned.join(', ')})` : '');
-  return shaped(
-    t,
-    { status: 'error', actual: '', reason },
-    {
-      scope: 'node',
-      nodes: {},
-      failingNodes: [],
-      findings: [{ status: 'error', actual: '', reason, count: 0, nodes: [] }],
-    },
-  );
-}
-
-/** "a, b, c and 4 more". */
-export function nameList(list: readonly string[], total = list.length, max = 5): string {
-  const shown = list.slice(0, max);
-  const more = total - shown.length;
-  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
-}
-
-function nodeScoped(
-  c: ControlAgg,
-  order: readonly number[],
-  nodes: readonly ClusterNodeInfo[],
-  nodeMaps: 'all' | 'failing',
-): ClusterResult {
-  const lists: string[][] = c.outcomes.map(() => []);
-  // Node names are user data: a node named `__proto__` is a key like any other.
-  const map = Object.create(null) as Record<string, Status>;
-  const failing: string[] = [];
-  for (const i of order) {
-    const code = c.codes[i] ?? 0;
-    if (code === 0) continue;
-    const o = c.outcomes[code - 1] as Outcome;
-    const name = (nodes[i] as ClusterNodeInfo).name;
-    if (FAILING(o.status)) failing.push(name);
-    if (nodeMaps === 'all' || FAILING(o.status)) {
-      map[name] = o.status;
-      (lists[code - 1] as string[]).push(name);
-    }
-  }
-  const findings: ClusterFinding[] = c.outcomes
-    .map((o, i) => ({ o, nodes: lists[i] as string[] }))
-    .filter(({ o }) => o.count > 0)
-    .sort((a, b) => STATUS_ORDER[a.o.status] - STATUS_ORDER[b.o.status] || b.o.count - a.o.count)
-    .map(({ o, nodes: list }) => ({
-      status: o.status,
-      actual: o.actual,
-      ...(o.reason !== undefined ? { reason: o.reason } : {}),
-      ...(o.waiver !== undefined ? { waiver: o.waiver } : {}),
-      count: o.count,
-      ...(nodeMaps === 'all' || FAILING(o.status) ? { nodes: list } : {}),
-    }));
-  const statuses = new Set(findings.map((f) => f.status));
-  const status: ClusterStatus =
-    statuses.size === 1 ? (findings[0] as ClusterFinding).status : 'mixed';
-  const one = findings.length === 1 ? findings[0] : undefined;
-  const failingFindings = findings.filter((f) => FAILING(f.status));
-  const waived =
-    failingFindings.length > 0 && failingFindings.every((f) => f.waiver !== undefined)
-      ? failingFindings[0]?.waiver
-      : undefined;
-  const describe = (f: ClusterFinding): string =>
-    f.nodes !== undefined ? nameList(f.nodes, f.count) : `${f.count} nodes`;
-  const actual =
-    one !== undefined
-      ? one.actual
-      : findings
-          .map((f) => `${describe(f)}: ${f.actual === '' ? '(nothing)' : f.actual}`)
-          .join('\n');
-  const reason =
-    one !== undefined
-      ? one.reason
-      : status === 'mixed'
-        ? `differs across nodes: ${findings.map((f) => `${f.status} on ${describe(f)}`).join('; ')}`
-        : undefined;
-  return shaped(
-    c.template,
-    { status, actual, reason, waiver: waived },
-    { scope: 'node', nodes: map, failingNodes: failing, findings },
-  );
-}
-
-function coverage(
-  scanned: readonly string[],
-  nodes: readonly ClusterNodeInfo[],
-  missing: readonly NotScannedNode[],
-  expected: FinishOptions['expected'],
-): Coverage {
-  const scannedSet = new Set(scanned);
-  if (expected === undefined) {
-    const all: ExpectedNode[] = [
-      ...nodes.map((n) => ({ name: n.name, roles: n.roles })),
-      ...missing.map((m) => ({ name: m.name, roles: m.roles })),
-    ];
-    return {
-      expectedFrom: 'the nodes found',
-      expected: all.length,
-      scanned: scanned.length,
-      complete: missing.length === 0,
-      byRole: byRole(all, scannedSet),
-      notScanned: [...missing].sort((a, b) => byName(a.name, b.name)),
-      unexpected: [],
-    };
-  }
-  const want = new Set(expected.nodes.map((n) => n.name));
-  const reported = new Set(missing.map((m) => m.name));
-  const notScanned: NotScannedNode[] = [
-    ...missing,
-    ...expected.nodes
-      .filter((n) => !scannedSet.has(n.name) && !reported.has(n.name))
-      .map((n) => ({
-        name: n.name,
-        roles: n.roles,
-        ...(n.source !== undefined ? { source: n.source } : {}),
-        reason: 'no evidence for this node was found',
-      })),
-  ].sort((a, b) => byName(a.name, b.name));
-  return {
-    expectedFrom: expected.from,
-    expected: expected.nodes.length,
-    scanned: expected.nodes.filter((n) => scannedSet.has(n.name)).length,
-    complete: notScanned.length === 0,
-    byRole: byRole(expected.nodes, scannedSet),
-    notScanned,
-    unexpected: scanned.filter((n) => !want.has(n)),
-  };
-}
-
-function byRole(all: readonly ExpectedNode[], scanned: ReadonlySet<string>): Coverage['byRole'] {
-  return ROLES.map((role) => {
-    const having = all.filter((n) => n.roles.includes(role));
-    return {
-      role,
-      expected: having.length,
-      scanned: having.filter((n) => scanned.has(n.name)).length,
-    };
-  });
-}
-
 export { clusterNotCompliant, clusterSummary } from '../report/cluster-summary.js';
+export type { ExpectedNode, ExpectedNodes } from './coverage.js';
+export { nameList } from './results.js';

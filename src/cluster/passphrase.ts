@@ -1,5 +1,5 @@
-import { InputError } from '../cli/errors.js';
-import { credentialFileProblem, readCredentialFile } from '../collect/credential-file.js';
+import { InputError } from '../base/errors.js';
+import { credentialFileProblem, readCredentialFile } from '../base/credential-file.js';
 
 /** The environment variable that may hold the passphrase of encrypted SSH keys. */
 export const PASSPHRASE_ENV = 'RKECIS_SSH_PASSPHRASE';

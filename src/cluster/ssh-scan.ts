@@ -1,5 +1,5 @@
 import type { BaseAgent, Client } from 'ssh2';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../base/errors.js';
 import { collectFrom } from '../collect/collect.js';
 import { DockerClient } from '../collect/docker.js';
 import { certAwareAgent } from '../collect/ssh/agent.js';

@@ -1,10 +1,9 @@
-import { InputError } from '../cli/errors.js';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { InputError } from '../base/errors.js';
+import { findKubeconfig, type KubeSource } from '../collect/kubernetes.js';
 import type { SshTarget } from '../collect/ssh/connect.js';
-import {
-  credentialFileProblem,
-  expandHome,
-  readCredentialFile,
-} from '../collect/credential-file.js';
+import { credentialFileProblem, expandHome, readCredentialFile } from '../base/credential-file.js';
 import type { IdentitySpec } from '../collect/ssh/identity.js';
 import type { Role } from '../evidence/schema.js';
 import { nodeName, type ClusterYml, type LoadedCluster } from '../rke/cluster-yml.js';
@@ -191,4 +190,22 @@ export function clusterTargets(
     };
   });
   return { nodes, ...(bastion !== undefined ? { bastion } : {}) };
+}
+
+/**
+ * Where the cluster-scoped controls' Kubernetes objects come from in an SSH scan: --kubeconfig,
+ * else the kubeconfig `rke up` writes beside cluster.yml, else $KUBECONFIG and ~/.kube/config.
+ */
+export function clusterKubeSource(
+  kubeconfig: string | undefined,
+  cluster: LoadedCluster | undefined,
+  env: NodeJS.ProcessEnv,
+): KubeSource {
+  if (kubeconfig !== undefined) return findKubeconfig(kubeconfig, env);
+  if (cluster !== undefined) {
+    // `rke up` writes kube_config_<cluster file> beside the cluster file.
+    const beside = join(dirname(cluster.file), `kube_config_${basename(cluster.file)}`);
+    if (existsSync(beside)) return { kind: 'kubeconfig', path: beside, from: '--kubeconfig' };
+  }
+  return findKubeconfig(undefined, env);
 }

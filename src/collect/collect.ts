@@ -1,12 +1,17 @@
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../base/errors.js';
 import { evidenceRequirements } from '../engine/requirements.js';
-import { EVIDENCE_API_VERSION, EVIDENCE_KIND, type Role } from '../evidence/constants.js';
+import {
+  EVIDENCE_API_VERSION,
+  EVIDENCE_KIND,
+  ROLE_MARKERS,
+  type Role,
+} from '../evidence/constants.js';
 import type { Evidence } from '../evidence/schema.js';
 import type { Profile } from '../profiles/schema.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../base/version.js';
 import {
   DEFAULT_TIMEOUT_MS,
   DockerClient,
@@ -22,7 +27,7 @@ import {
 } from './kubernetes.js';
 import { localFs, type NodeFs } from './node-fs.js';
 import { readUnderRoot } from './root-path.js';
-import { detectRoles, ROLE_MARKERS } from './roles.js';
+import { detectRoles } from './roles.js';
 
 export interface CollectOptions {
   profile: Profile;

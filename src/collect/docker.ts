@@ -2,9 +2,9 @@ import type http from 'node:http';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../base/errors.js';
 import type { ContainerEvidence } from '../evidence/schema.js';
-import { credentialFileProblem, expandHome, readCredentialFile } from './credential-file.js';
+import { credentialFileProblem, expandHome, readCredentialFile } from '../base/credential-file.js';
 import { HttpGetError, httpGet, parseJson, type HttpResponse } from './http-get.js';
 
 export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';

@@ -3,7 +3,7 @@ import https from 'node:https';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import type { Cluster, KubeConfig, User } from '@kubernetes/client-node';
 import { parseDocument } from 'yaml';
-import { MiB, readInputFile, readInputText } from '../cli/input-file.js';
+import { MiB, readInputFile, readInputText } from '../base/input-file.js';
 
 /** A kubeconfig, and each CA, certificate or key file it names, is at most this big. */
 export const MAX_KUBECONFIG_BYTES = 16 * MiB;

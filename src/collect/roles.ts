@@ -1,17 +1,6 @@
-import { InputError } from '../cli/errors.js';
-import { ROLES, type Role } from '../evidence/constants.js';
+import { InputError } from '../base/errors.js';
+import { ROLE_MARKERS, ROLES, type Role } from '../evidence/constants.js';
 import type { ContainerEvidence, Evidence } from '../evidence/schema.js';
-
-/**
- * The container that marks each RKE role on a node. RKE also runs kubelet and kube-proxy on
- * controlplane and etcd nodes, so every RKE node shows the worker marker: the node's kubelet is
- * real and its worker controls apply to it.
- */
-export const ROLE_MARKERS: Record<Role, string> = {
-  etcd: 'etcd',
-  controlplane: 'kube-apiserver',
-  worker: 'kubelet',
-};
 
 /** Parses `--role controlplane,etcd`. */
 export function parseRoles(text: string): Role[] {

@@ -1,5 +1,5 @@
 import type { NodeReport, Result } from '../report/types.js';
-import { compareIds } from '../report/formatters/order.js';
+import { compareIds } from '../report/order.js';
 import { ABSENT, type ChangeKind, type ControlChange, type SideStatus } from './types.js';
 
 const failing = (s: SideStatus): boolean => s === 'fail' || s === 'error';

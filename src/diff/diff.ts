@@ -1,4 +1,4 @@
-import { compareIds } from '../report/formatters/order.js';
+import { compareIds } from '../report/order.js';
 import { diffControls } from './controls.js';
 import { diffEvidence } from './evidence.js';
 import type {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { InputError } from '../cli/errors.js';
-import { readInputText } from '../cli/input-file.js';
+import { InputError } from '../base/errors.js';
+import { readInputText } from '../base/input-file.js';
 import { evaluate } from '../engine/evaluate.js';
 import { EVIDENCE_KIND, type Evidence } from '../evidence/schema.js';
 import { MAX_EVIDENCE_BYTES, parseEvidence } from '../evidence/read.js';

@@ -1,5 +1,4 @@
-import { ROLE_MARKERS } from '../collect/roles.js';
-import { ROLES, type Role } from '../evidence/constants.js';
+import { ROLE_MARKERS, ROLES, type Role } from '../evidence/constants.js';
 import { ownValue } from '../evidence/own.js';
 import type { Evidence } from '../evidence/schema.js';
 import type { Profile, ProfileControl } from '../profiles/schema.js';
@@ -136,10 +135,21 @@ function unconfirmedRoles(evidence: Evidence): Role[] {
   );
 }
 
-/** evaluate(profile, evidence) -> the node's report. Pure: no I/O, no clock. */
-export function evaluate(profile: Profile, evidence: Evidence): NodeReport {
+/**
+ * Flags whose value a node's evidence leaves in doubt beyond what its args say, by container, each
+ * flag (`--name`) with why: a plan's flag given under two spellings, which RKE writes in random
+ * order. A check that reads one is then `error` (a manual one shows nothing certain), as for an
+ * argument the component would read in another way than it looks.
+ */
+export type FlagDoubts = Readonly<Record<string, Readonly<Record<string, string>>>>;
+
+/**
+ * The context every check kind evaluates in: the node's evidence, and each container's args
+ * parsed once, however many controls read them.
+ */
+export function createEvalContext(evidence: Evidence, doubts?: FlagDoubts): EvalContext {
   const parsed = new Map<string, Flags>();
-  const ctx: EvalContext = {
+  return {
     evidence,
     flags(name) {
       let f = parsed.get(name);
@@ -147,11 +157,27 @@ export function evaluate(profile: Profile, evidence: Evidence): NodeReport {
         const c = ownValue(evidence.containers, name, evidence.containers[name]);
         if (c?.status !== 'present') return undefined;
         f = parseFlags(c.args, flagSyntaxOf(name));
+        const extra =
+          doubts !== undefined && Object.hasOwn(doubts, name) ? doubts[name] : undefined;
+        if (extra !== undefined && Object.keys(extra).length > 0) {
+          const unsure = new Map(f.unsure);
+          for (const [k, why] of Object.entries(extra)) unsure.set(k, why);
+          f = Object.assign(f, { unsure });
+        }
         parsed.set(name, f);
       }
       return f;
     },
   };
+}
+
+/** evaluate(profile, evidence) -> the node's report. Pure: no I/O, no clock. */
+export function evaluate(
+  profile: Profile,
+  evidence: Evidence,
+  options: { doubts?: FlagDoubts } = {},
+): NodeReport {
+  const ctx = createEvalContext(evidence, options.doubts);
   const uncertain = unconfirmedRoles(evidence);
   const roles = new Set<string>([...evidence.roles.detected, ...uncertain]);
   const results: Result[] = [];
@@ -183,6 +209,7 @@ export function evaluate(profile: Profile, evidence: Evidence): NodeReport {
       notes: control.guide.notes,
       mitigation: control.guide.mitigation,
       erratum: control.erratum,
+      found: v.found,
     });
   }
   const detected = ROLES.filter((r) => roles.has(r));

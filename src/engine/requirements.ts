@@ -1,4 +1,5 @@
 import type { Profile } from '../profiles/schema.js';
+import { kindOf } from './checks/index.js';
 
 /** What a collector must gather so that a profile's controls can be evaluated. */
 export interface EvidenceRequirements {
@@ -10,44 +11,32 @@ export interface EvidenceRequirements {
 }
 
 /**
- * Derived from the checks themselves, so a collector reads exactly the files and containers the
- * profile names, once each, and nothing else (secrets in other files never come near it).
+ * Derived from the checks themselves (each kind's `requires`), so a collector reads exactly the
+ * files and containers the profile names, once each, and nothing else (secrets in other files
+ * never come near it).
  */
 export function evidenceRequirements(profile: Profile): EvidenceRequirements {
   const containers = new Set<string>();
   const files = new Map<string, { path: string; entries: boolean; content: boolean }>();
   const kubernetes = new Set<string>();
-  const file = (path: string): { path: string; entries: boolean; content: boolean } => {
-    let f = files.get(path);
-    if (f === undefined) {
-      f = { path, entries: false, content: false };
-      files.set(path, f);
-    }
-    return f;
+  const needs = {
+    container: (name: string): void => {
+      containers.add(name);
+    },
+    file: (path: string, want: { entries?: boolean; content?: boolean } = {}): void => {
+      let f = files.get(path);
+      if (f === undefined) {
+        f = { path, entries: false, content: false };
+        files.set(path, f);
+      }
+      if (want.entries === true) f.entries = true;
+      if (want.content === true) f.content = true;
+    },
+    kubernetes: (resource: string): void => {
+      kubernetes.add(resource);
+    },
   };
-  for (const { check } of profile.controls) {
-    switch (check.kind) {
-      case 'flag':
-      case 'cipher-list':
-        containers.add(check.container);
-        break;
-      case 'file-mode':
-      case 'file-owner':
-        for (const p of check.paths)
-          if (check.target === 'entries') file(p).entries = true;
-          else file(p);
-        break;
-      case 'file-content':
-        file(check.path).content = true;
-        break;
-      case 'k8s-object':
-        kubernetes.add(check.resource);
-        break;
-      case 'fixed':
-        if (check.show !== undefined) containers.add(check.show.container);
-        break;
-    }
-  }
+  for (const { check } of profile.controls) kindOf(check).requires(check, needs);
   const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   return {
     containers: [...containers].sort(byName),

@@ -8,3 +8,14 @@ export const EVIDENCE_KIND = 'NodeEvidence';
 
 export const ROLES = ['controlplane', 'etcd', 'worker'] as const;
 export type Role = (typeof ROLES)[number];
+
+/**
+ * The container that marks each RKE role on a node. RKE also runs kubelet and kube-proxy on
+ * controlplane and etcd nodes, so every RKE node shows the worker marker: the node's kubelet is
+ * real and its worker controls apply to it.
+ */
+export const ROLE_MARKERS: Record<Role, string> = {
+  etcd: 'etcd',
+  controlplane: 'kube-apiserver',
+  worker: 'kubelet',
+};

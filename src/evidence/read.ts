@@ -1,5 +1,5 @@
-import { InputError } from '../cli/errors.js';
-import { readInputFile } from '../cli/input-file.js';
+import { InputError } from '../base/errors.js';
+import { readInputFile } from '../base/input-file.js';
 import { EVIDENCE_API_VERSION, evidenceSchema, type Evidence } from './schema.js';
 import { closestIssue, issuePath, PLAIN } from '../text/schema-issues.js';
 

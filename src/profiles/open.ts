@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../base/errors.js';
 import { readCompiled } from './compiled.js';
 import type { Profile } from './schema.js';
 
@@ -53,6 +53,6 @@ export async function openProfile(nameOrDir: string): Promise<Profile> {
   const dir = profileDir(nameOrDir);
   const compiled = isProfileFolder(nameOrDir) ? undefined : readCompiled(nameOrDir, dir);
   if (compiled !== undefined) return compiled;
-  const { loadProfileFromYaml } = await import('./load.js');
+  const { loadProfileFromYaml } = await import('./yaml.js');
   return loadProfileFromYaml(dir);
 }

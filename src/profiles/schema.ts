@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { OPERATOR_NAMES } from '../engine/operators/index.js';
-import { linearTimeProblem } from '../engine/operators/regex.js';
+import { linearTimeProblem } from './linear-regex.js';
+import { OPERATOR_NAMES } from './operator-names.js';
 
 /**
  * The profile format. A profile is a folder: `profile.yaml` (metadata and section titles) and one
@@ -10,12 +10,21 @@ import { linearTimeProblem } from '../engine/operators/regex.js';
 
 export const CONTROL_ROLES = ['controlplane', 'etcd', 'worker', 'cluster'] as const;
 export const GUIDE_RESULTS = [
+  // v2.1 and the CIS 1.4 guides
   'Pass',
   'Fail',
   'Fail (See Mitigation)',
+  'Pass (See Mitigation)',
   'Pass (Not Applicable)',
+  'Not Applicable',
   'Document',
   'None',
+  // The kube-bench style guides (CIS 1.5 on), each spelling as a guide writes it
+  'PASS',
+  'pass',
+  'fail',
+  'warn',
+  'notApplicable',
 ] as const;
 
 const operatorSchema = z.enum(OPERATOR_NAMES, {
@@ -189,6 +198,8 @@ export const auditSchema = z
     label: z.string().optional(),
     command: z.string().min(1),
     returned: z.string().optional(),
+    /** The guide's "Expected Result" for this command (kube-bench style guides), verbatim. */
+    expected: z.string().optional(),
     passWhen: passWhenSchema,
   })
   .strict();
@@ -206,6 +217,23 @@ export const controlSchema = z
         returned: z.string().optional(),
         notes: z.string().optional(),
         mitigation: z.string().optional(),
+        /**
+         * A profile made from several near-identical guides states the result, returned value and
+         * notes of its primary guide (the profile's first `guides` entry); each other guide that
+         * differs on this control says how here.
+         */
+        differences: z
+          .array(
+            z
+              .object({
+                guide: z.string().min(1),
+                result: z.enum(GUIDE_RESULTS).optional(),
+                returned: z.string().optional(),
+                note: z.string().min(1),
+              })
+              .strict(),
+          )
+          .optional(),
       })
       .strict(),
     audit: z.array(auditSchema).default([]),
@@ -213,13 +241,24 @@ export const controlSchema = z
     expected: z.string().optional(),
     remediation: z.string().min(1),
     erratum: z.string().optional(),
+    /**
+     * rkecis's verdict on the guide's own hardened node differs from the result the guide states
+     * (the stated result contradicts the guide's own output, or a "warn" control rkecis automates):
+     * the erratum says why. The examples' meta-test holds every other control to the guide.
+     */
+    departsFromGuide: z.literal(true).optional(),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.departsFromGuide !== true || c.erratum !== undefined, {
+    error: 'departsFromGuide needs an erratum saying why',
+    path: ['departsFromGuide'],
+  });
 export type Control = z.infer<typeof controlSchema>;
 
 export const sectionFileSchema = z
   .object({
-    section: z.string().regex(/^\d+\.\d+$/),
+    // CIS 1.5 on number etcd's section "2" and its controls 2.1, 2.2, ...
+    section: z.string().regex(/^\d+(\.\d+)?$/),
     title: z.string().min(1),
     description: z.string().optional(),
     controls: z.array(controlSchema).min(1),
@@ -233,6 +272,32 @@ export const profileMetaSchema = z
     title: z.string().min(1),
     benchmark: z.object({ name: z.string(), version: z.string() }).strict(),
     kubernetes: z.string(),
+    /**
+     * The Kubernetes minor versions automatic profile choice gives this profile (inclusive), when it
+     * may be chosen automatically at all.
+     */
+    kubernetesRange: z
+      .object({
+        min: z.string().regex(/^1\.\d+$/, 'a minor version like "1.15"'),
+        max: z.string().regex(/^1\.\d+$/, 'a minor version like "1.17"'),
+      })
+      .strict()
+      .optional(),
+    /** The guides the profile is made from, the primary one first. */
+    guides: z
+      .array(
+        z
+          .object({
+            id: z.string().min(1).describe('How controls name it in guide.differences: "v2.6"'),
+            title: z.string().min(1),
+            rancher: z.string().min(1),
+            kubernetes: z.string().min(1),
+            source: z.string().min(1),
+          })
+          .strict(),
+      )
+      .min(1)
+      .optional(),
     rancher: z.string().optional(),
     source: z.string().optional(),
     methodology: z.string().optional(),

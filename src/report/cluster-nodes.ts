@@ -43,6 +43,7 @@ export function nodeReportsOf(report: ClusterReport): NodeReport[] {
         ...(r.notes !== undefined ? { notes: r.notes } : {}),
         ...(r.mitigation !== undefined ? { mitigation: r.mitigation } : {}),
         ...(r.erratum !== undefined ? { erratum: r.erratum } : {}),
+        ...(f.found !== undefined ? { found: f.found } : {}),
         ...(f.waiver !== undefined ? { waiver: f.waiver } : {}),
       });
     });

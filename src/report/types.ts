@@ -1,3 +1,4 @@
+import type { Found } from '../engine/verdict.js';
 import type { Role } from '../evidence/schema.js';
 import type { CONTROL_ROLES } from '../profiles/schema.js';
 
@@ -30,6 +31,11 @@ export interface Result {
   erratum?: string;
   /** The verdict Rancher's guide gives its hardened reference node. */
   guideResult: string;
+  /**
+   * What the verdict found, as data: a stable id (its check kind's message) and the values that
+   * decided it; `actual` is its text. What `rkecis remediate` reads of a report.
+   */
+  found?: Found;
   /** Set when a waiver covers this failure or error: it stays a failure, but no longer fails the run. */
   waiver?: AppliedWaiver;
 }
@@ -138,6 +144,8 @@ export interface ClusterFinding {
   actual: string;
   reason?: string;
   waiver?: AppliedWaiver;
+  /** What the first node with this outcome found (see Result.found); the same text comes of the same data. */
+  found?: Found;
   /** How many nodes gave this outcome. */
   count: number;
   /** Their names, sorted; left out for passing outcomes when the report keeps failing nodes only. */

@@ -1,8 +1,8 @@
 import { isMap, isScalar, type Document } from 'yaml';
 import { z } from 'zod';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../base/errors.js';
 import { ROLES } from '../evidence/schema.js';
-import { loadYamlFile } from '../profiles/load.js';
+import { loadYamlFile } from '../base/yaml-file.js';
 import {
   DEFAULT_KUBERNETES_VERSION,
   KUBERNETES_MINOR,

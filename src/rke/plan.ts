@@ -1,4 +1,4 @@
-import { VERSION } from '../version.js';
+import { VERSION } from '../base/version.js';
 import {
   EVIDENCE_API_VERSION,
   EVIDENCE_KIND,

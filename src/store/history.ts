@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../base/errors.js';
 import { parseEvidence } from '../evidence/read.js';
 import type { Evidence } from '../evidence/schema.js';
 import type { NodeReport } from '../report/types.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../base/version.js';
 import { isIdPrefix, newScanId } from './ids.js';
 import { notCompliant } from '../report/summary.js';
 import type { HistoryStore, NewScan, ScanFilter, ScanRecord, ScanRow } from './store.js';

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Client as PgClient } from 'pg';
-import { InputError } from '../cli/errors.js';
-import { VERSION } from '../version.js';
+import { InputError } from '../base/errors.js';
+import { VERSION } from '../base/version.js';
 import {
   INSERT_COLUMNS,
   PRUNE_SELECT,

@@ -1,9 +1,9 @@
 import { mkdirSync, statSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import { InputError } from '../cli/errors.js';
-import { fileKind } from '../cli/input-file.js';
-import { VERSION } from '../version.js';
+import { InputError } from '../base/errors.js';
+import { fileKind } from '../base/input-file.js';
+import { VERSION } from '../base/version.js';
 import {
   INSERT_COLUMNS,
   PRUNE_SELECT,

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../base/errors.js';
 
 export type StoreLocation =
   | { engine: 'sqlite'; path: string; display: string; isDefault: boolean }

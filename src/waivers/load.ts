@@ -1,5 +1,5 @@
-import { InputError } from '../cli/errors.js';
-import { loadYamlFile } from '../profiles/load.js';
+import { InputError } from '../base/errors.js';
+import { loadYamlFile } from '../base/yaml-file.js';
 import type { Profile } from '../profiles/schema.js';
 import { waiversFileSchema, type Waiver } from './schema.js';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { InputError } from '../../src/cli/errors.js';
+import { InputError } from '../../src/base/errors.js';
 import { writeFiles } from '../../src/cli/write-files.js';
 import { renderedText } from '../../src/report/formatters/rendered.js';
 

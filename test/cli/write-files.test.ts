@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { InputError } from '../../src/cli/errors.js';
+import { InputError } from '../../src/base/errors.js';
 import { renderAhead, writeOutputs, writeStdout } from '../../src/cli/output.js';
 import { BATCH, writeFiles } from '../../src/cli/write-files.js';
 import { renderedText } from '../../src/report/formatters/rendered.js';

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import formatters, { FORMAT_NAMES } from '../../src/report/formatters/index.js';
+import { FORMAT_NAMES } from '../../src/report/formatters/index.js';
+import { formatters } from '../helpers/formatters.js';
 import { renderedText } from '../../src/report/formatters/rendered.js';
 import type { ClusterReport } from '../../src/report/types.js';
 import { BIN, runCli } from '../helpers/run-cli.js';

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InputError } from '../../src/cli/errors.js';
+import { InputError } from '../../src/base/errors.js';
 import { collect } from '../../src/collect/collect.js';
 import { detectRoles, parseRoles } from '../../src/collect/roles.js';
 import { readEvidence } from '../../src/evidence/read.js';

@@ -1,20 +1,16 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import type { FormatName } from '../../src/report/formatters/names.js';
+import formats, { FORMAT_NAMES, type FormatName } from '../../src/report/formatters/index.js';
 
 /**
  * Golden files: exact expected output kept under test/fixtures/reports/ (which prettier leaves
  * alone), so a change of output shows up as a reviewable diff. Regenerate after an intended
  * change with RKECIS_UPDATE_GOLDEN=1 and review the diff.
  */
-export const GOLDEN_EXT: Record<FormatName, string> = {
-  text: 'txt',
-  json: 'json',
-  junit: 'xml',
-  sarif: 'sarif',
-  markdown: 'md',
-  html: 'html',
-};
+/** A golden file's extension is its format's, from the format registry. */
+export const GOLDEN_EXT = Object.fromEntries(
+  FORMAT_NAMES.map((name) => [name, formats[name].extension]),
+) as Record<FormatName, string>;
 
 const DIR = new URL('../fixtures/reports/', import.meta.url);
 const update = process.env.RKECIS_UPDATE_GOLDEN === '1';

@@ -107,7 +107,7 @@ export const DEEP_PROFILE_CASES: ProfileCase[] = [
       GUIDE,
       GUIDE.replace('{ result: Pass }', `{ result: Pass, notes: ${flowNesting(96)} }`),
     ),
-    expect: bad(/s\.yaml:\d+:\d+: Invalid input: expected string, received array/),
+    expect: bad(/s\.yaml:\d+:\d+: expected text, found a list/),
   },
 ];
 

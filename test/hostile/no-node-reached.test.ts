@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { noNodeScanned } from '../../src/cluster/run.js';
+import { noNodeScanned } from '../../src/cli/cluster-run.js';
 import { bad, expectOutcome, runMain, tempDir } from './harness.js';
 
 /**

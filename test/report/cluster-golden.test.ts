@@ -1,10 +1,11 @@
 import { describe, it } from 'vitest';
 import { colours } from '../../src/report/formatters/colors.js';
-import formatters, {
+import {
   FORMAT_NAMES,
   type FormatName,
   type FormatOptions,
 } from '../../src/report/formatters/index.js';
+import { formatters } from '../helpers/formatters.js';
 import { renderedText } from '../../src/report/formatters/rendered.js';
 import type { ClusterReport } from '../../src/report/types.js';
 import { deepFreeze } from '../helpers/deep-freeze.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import formatters, { FORMAT_NAMES } from '../../src/report/formatters/index.js';
-import { compareIds } from '../../src/report/formatters/order.js';
+import { FORMAT_NAMES } from '../../src/report/formatters/index.js';
+import { formatters } from '../helpers/formatters.js';
+import { compareIds } from '../../src/report/order.js';
 import { bareReport, sampleReport } from './sample-report.js';
 
 describe('formatters are deterministic', () => {

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/cli/errors.js';
+import { InputError } from '../../src/base/errors.js';
 import { loadClusterYml } from '../../src/rke/cluster-yml.js';
 import { runMain, tmp } from './helpers.js';
 

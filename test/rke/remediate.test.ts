@@ -3,6 +3,8 @@ import { existsSync, readFileSync, statSync, writeFileSync, copyFileSync } from 
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../src/engine/evaluate.js';
+import { readEvidence } from '../../src/evidence/read.js';
 import { loadProfile } from '../../src/profiles/load.js';
 import type { ClusterReport, NodeReport } from '../../src/report/types.js';
 import { clusterYmlSchema, loadClusterYml, type ClusterYml } from '../../src/rke/cluster-yml.js';
@@ -313,6 +315,45 @@ describe('remediate from a report alone', () => {
   });
 });
 
+describe('remediate reads what the verdicts found, not their text', () => {
+  it('writes a file a scan found missing (an error whose found data says so)', () => {
+    const evidence = readEvidence('examples/insecure-node.json');
+    evidence.files['/etc/kubernetes/encryption.yaml'] = { status: 'absent' };
+    const report = JSON.parse(JSON.stringify(evaluate(profile, evidence))) as NodeReport;
+    const res = report.results.find((x) => x.id === '1.1.35');
+    expect(res).toMatchObject({ status: 'error', found: { id: 'file-absent' } });
+    const r = buildRemediation({
+      profile,
+      reports: [report],
+      encryptionKey: KEY,
+      source: 'r.json',
+      version: 'test',
+    });
+    expect(r.unjudged.map((u) => u.id)).not.toContain('1.1.35');
+    expect(r.outcomes.find((o) => o.id === '1.1.35')?.summary).toMatch(/encryption\.yaml/);
+    expect(r.files.map((f) => f.name)).toContain('encryption.yaml');
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('warns, when called on results without found data, that their values are not known', () => {
+    const report = JSON.parse(
+      JSON.stringify(evaluate(profile, readEvidence('examples/insecure-node.json'))),
+    ) as NodeReport;
+    const failed = report.results.filter((x) => x.status === 'fail' || x.status === 'error');
+    for (const x of report.results) delete x.found;
+    const r = buildRemediation({
+      profile,
+      reports: [report],
+      encryptionKey: KEY,
+      source: 'r.json',
+      version: 'test',
+    });
+    expect(r.warnings).toEqual([
+      `${failed.length} failed or erred results carry no "found" data (a report of an older rkecis): the flag values and missing files they found are not known to this remediation; make the report again for exact fixes`,
+    ]);
+  });
+});
+
 describe('rkecis remediate (CLI)', () => {
   const setup = async (): Promise<{ dir: string; cluster: string; plan: string }> => {
     const dir = tmp();
@@ -426,5 +467,32 @@ describe('rkecis remediate (CLI)', () => {
     const none = await runMain(['remediate', report, '--output-dir', join(dir, 'none')]);
     expect(none.stdout).toMatch(/nothing to write/);
     expect(existsSync(join(dir, 'none'))).toBe(false);
+  });
+
+  it('refuses a report whose failures carry no found data (an older rkecis), writing nothing', async () => {
+    const dir = tmp();
+    const evaluated = await runMain(['evaluate', 'examples/insecure-node.json', '-f', 'json']);
+    const node = JSON.parse(evaluated.stdout) as NodeReport;
+    for (const x of node.results) delete x.found;
+    const { plan } = await setup();
+    const cluster = JSON.parse(readFileSync(plan, 'utf8')) as ClusterReport;
+    for (const x of cluster.results) for (const f of x.findings) delete f.found;
+    for (const [name, data] of [
+      ['node.json', node],
+      ['cluster.json', cluster],
+    ] as const) {
+      const file = join(dir, name);
+      writeFileSync(file, JSON.stringify(data));
+      const out = join(dir, `out-${name}`);
+      const r = await runMain(['remediate', file, '--output-dir', out]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^rkecis: ${file.replace(/[.]/g, '\\.')}: its failed or erred results \\(1\\.1\\.1, .* and \\d+ more\\) carry no "found" data.*an older rkecis.*make the report again`,
+        ),
+      );
+      expect(r.stdout).toBe('');
+      expect(existsSync(out)).toBe(false);
+    }
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/cli/errors.js';
+import { InputError } from '../../src/base/errors.js';
 import { notCompliant } from '../../src/report/summary.js';
 import type { NodeReport } from '../../src/report/types.js';
 import { applyWaivers } from '../../src/waivers/apply.js';

@@ -1,4 +1,8 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { InputError } from '../../base/errors.js';
+import { MiB, readInputText, UnreadableFile } from '../../base/input-file.js';
 
 /**
  * OpenSSH's known_hosts, as far as a client that verifies host keys needs it: plain and hashed
@@ -36,6 +40,33 @@ interface KnownHostsIndex {
 interface Pattern {
   negated: boolean;
   match: (name: string) => boolean;
+}
+
+/** A known_hosts of a few hundred thousand hosts; anything bigger is not one. */
+const MAX_KNOWN_HOSTS_BYTES = 64 * MiB;
+
+const home = (env: NodeJS.ProcessEnv): string =>
+  env.HOME !== undefined && env.HOME !== '' ? env.HOME : homedir();
+
+/**
+ * known_hosts (`--known-hosts FILE`, else ~/.ssh/known_hosts), read once; a missing file is bad
+ * input (every node would be refused).
+ */
+export function loadKnownHosts(flag: string | undefined, env: NodeJS.ProcessEnv): KnownHosts {
+  const file = flag ?? join(home(env), '.ssh', 'known_hosts');
+  let text: string;
+  try {
+    text = readInputText(file, {
+      maxBytes: MAX_KNOWN_HOSTS_BYTES,
+      label: `${flag !== undefined ? '--known-hosts ' : 'known_hosts '}${file}`,
+    });
+  } catch (e) {
+    if (!(e instanceof UnreadableFile)) throw e;
+    throw new InputError(
+      `${e.message}; the nodes' host keys are checked against it (ssh-keyscan them after checking their fingerprints, or pass --insecure-ignore-host-key)`,
+    );
+  }
+  return parseKnownHosts(text, file);
 }
 
 export function parseKnownHosts(text: string, file: string): KnownHosts {

@@ -1,10 +1,14 @@
-import type { Check } from '../../profiles/schema.js';
-import { showFlag } from '../flags.js';
 import { splitList } from '../operators/list.js';
-import { errorVerdict, type EvalContext, type Verdict } from '../verdict.js';
-import { containerFlags } from './container.js';
-
-type CipherCheck = Extract<Check, { kind: 'cipher-list' }>;
+import {
+  CONTAINER_MESSAGES,
+  containerFlags,
+  flagInDoubt,
+  isProblem,
+  keyOf,
+  showFlags,
+  type FlagValues,
+} from './container.js';
+import { dataRecord, defineKind, verdictsOf } from './kind.js';
 
 /**
  * The strong cipher suites of CIS Kubernetes Benchmark 1.3.0 (1.1.30, 2.1.15). The guide prints
@@ -23,23 +27,64 @@ export const CIS_STRONG_CIPHERS: readonly string[] = [
 const strong = new Set(CIS_STRONG_CIPHERS);
 const STRONG_TEXT = CIS_STRONG_CIPHERS.join(',');
 
+const messages = {
+  ...CONTAINER_MESSAGES,
+  /** The flag as the node has it, with the suites that are not on the strong list. */
+  'cipher-suites': (d: { container: string; flags: FlagValues; weak: readonly string[] }) => {
+    const empty = Object.values(d.flags).some((v) => v !== null && splitList(v).length === 0);
+    return (
+      showFlags(d.flags) +
+      (d.weak.length > 0 ? ` (not on the CIS strong list: ${d.weak.join(', ')})` : '') +
+      (empty ? ' (empty)' : '')
+    );
+  },
+} as const;
+const verdict = verdictsOf(messages);
+
 /** Passes when the flag is set and every suite in it is on the CIS strong list. */
-export function cipherList(check: CipherCheck, ctx: EvalContext): Verdict {
-  const expected = `${check.flag} set, with only CIS strong suites (${STRONG_TEXT})`;
-  const flags = containerFlags(ctx, check.container);
-  if (typeof flags === 'string') return errorVerdict(flags, expected);
-  const unsure = flags.unsure?.get(check.flag);
-  if (unsure !== undefined) return errorVerdict(unsure, expected);
-  const value = flags.get(check.flag);
-  if (value === undefined) {
-    return { status: 'fail', actual: showFlag(check.flag, value), expected };
-  }
-  const suites = splitList(value);
-  const weak = suites.filter((s) => !strong.has(s));
-  const ok = suites.length > 0 && weak.length === 0;
-  const actual =
-    showFlag(check.flag, value) +
-    (weak.length > 0 ? ` (not on the CIS strong list: ${weak.join(', ')})` : '') +
-    (suites.length === 0 ? ' (empty)' : '');
-  return { status: ok ? 'pass' : 'fail', actual, expected };
-}
+export default defineKind<'cipher-list'>({
+  messages,
+
+  evaluate(check, ctx) {
+    const expected = `${check.flag} set, with only CIS strong suites (${STRONG_TEXT})`;
+    const flags = containerFlags(ctx, check.container);
+    if (isProblem(flags)) return verdict('error', expected, flags.id, flags.data);
+    const doubt = flagInDoubt(flags, [check.flag]);
+    if (doubt !== undefined)
+      return verdict('error', expected, 'flag-in-doubt', { container: check.container, ...doubt });
+    const value = flags.get(check.flag);
+    const shown = dataRecord<string | null>();
+    shown[check.flag] = value ?? null;
+    const suites = value === undefined ? [] : splitList(value);
+    const weak = suites.filter((s) => !strong.has(s));
+    const ok = suites.length > 0 && weak.length === 0;
+    return verdict(ok ? 'pass' : 'fail', expected, 'cipher-suites', {
+      container: check.container,
+      flags: shown,
+      weak,
+    });
+  },
+
+  requires(check, needs) {
+    needs.container(check.container);
+  },
+
+  plan: () => 'args',
+
+  fix(check, v) {
+    if (v.status === 'error') return undefined;
+    const flag = keyOf(check.flag);
+    return {
+      to: 'flags',
+      container: check.container,
+      flags: [flag],
+      // Keeps the strong suites of the current list, or gives the CIS strong list.
+      solve(state, limits) {
+        if (limits.fixed.has(flag)) return false;
+        const kept = splitList(state.get(flag) ?? '').filter((s) => strong.has(s));
+        state.set(flag, (kept.length > 0 ? kept : CIS_STRONG_CIPHERS).join(','));
+        return true;
+      },
+    };
+  },
+});

@@ -1,11 +1,10 @@
 import { parse } from 'yaml';
-import { ownValue } from '../../evidence/own.js';
-import type { Check } from '../../profiles/schema.js';
 import { asText, select } from '../select.js';
 import { describeTest, runTest, typeProblem } from '../tests.js';
-import { errorVerdict, type EvalContext, type Verdict } from '../verdict.js';
+import { FILE_MESSAGES, fileOf } from './files.js';
+import { defineKind, verdictsOf, type CheckOf } from './kind.js';
 
-type FileContentCheck = Extract<Check, { kind: 'file-content' }>;
+type FileContentCheck = CheckOf<'file-content'>;
 
 const expectedOf = new WeakMap<FileContentCheck, string>();
 
@@ -39,50 +38,87 @@ function parsed(text: string): Parsed {
   return out;
 }
 
+const messages = {
+  ...FILE_MESSAGES,
+  'content-not-collected': (d: { path: string }) => `the content of ${d.path} was not collected`,
+  'not-yaml': (d: { path: string; error: string }) => `${d.path} is not valid YAML: ${d.error}`,
+  /** A selected value of a type the test does not compare; `test` is the test in words. */
+  'value-type': (d: { path: string; select: string; problem: string; test: string }) =>
+    `${d.path}: ${d.select} is ${d.problem} (${d.test}); it cannot be judged`,
+  'not-set': (d: { path: string; select: string }) => `${d.select} not set in ${d.path}`,
+  'nothing-at': (d: { path: string; select: string }) => `nothing at ${d.select} in ${d.path}`,
+  'content-values': (d: { path: string; select: string; values: readonly (string | null)[] }) =>
+    `${d.select}: ${d.values.map((v) => v ?? 'null').join('; ')}`,
+} as const;
+const verdict = verdictsOf(messages);
+
+function expectedText(check: FileContentCheck): string {
+  let expected = expectedOf.get(check);
+  if (expected === undefined) {
+    expected = describeTest(`${check.path}: ${check.select}`, check.test);
+    expectedOf.set(check, expected);
+  }
+  return expected;
+}
+
 /**
  * A value inside a host file (1.1.35: the first encryption provider). Every selected value must
  * pass, and at least one must be selected: an empty or foreign file does not pass, except a
  * `set: false` test, which asks for nothing to be there. A value of a type the test does not
  * compare (an object where one value is compared) is an error.
  */
-export function fileContent(check: FileContentCheck, ctx: EvalContext): Verdict {
-  let expected = expectedOf.get(check);
-  if (expected === undefined) {
-    expected = describeTest(`${check.path}: ${check.select}`, check.test);
-    expectedOf.set(check, expected);
-  }
-  const files = ctx.evidence.files;
-  const f = ownValue(files, check.path, files[check.path]);
-  if (f === undefined) return errorVerdict(`${check.path} was not collected`, expected);
-  if (f.status === 'absent')
-    return errorVerdict(`${check.path} does not exist on this node`, expected);
-  if (f.status === 'error')
-    return errorVerdict(`${check.path} could not be read: ${f.reason}`, expected);
-  if (f.content === undefined)
-    return errorVerdict(`the content of ${check.path} was not collected`, expected);
-  const doc = parsed(f.content);
-  if (doc.error !== undefined)
-    return errorVerdict(`${check.path} is not valid YAML: ${doc.error}`, expected);
-  const found = select(doc.value, check.select);
-  for (const v of found) {
-    const problem = typeProblem(check.test, v);
-    if (problem !== undefined)
-      return errorVerdict(
-        `${check.path}: ${check.select} is ${problem} (${expected}); it cannot be judged`,
-        expected,
-      );
-  }
-  const values = found.map(asText);
-  if (values.length === 0) {
-    // Nothing there is what `set: false` asks for; any other test has nothing to pass on.
-    if (check.test.op === undefined && check.test.set !== true)
-      return { status: 'pass', actual: `${check.select} not set in ${check.path}`, expected };
-    return { status: 'fail', actual: `nothing at ${check.select} in ${check.path}`, expected };
-  }
-  const ok = values.every((v) => runTest(check.test, v));
-  return {
-    status: ok ? 'pass' : 'fail',
-    actual: `${check.select}: ${values.map((v) => v ?? 'null').join('; ')}`,
-    expected,
-  };
-}
+export default defineKind<'file-content'>({
+  messages,
+
+  evaluate(check, ctx) {
+    const expected = expectedText(check);
+    const { path } = check;
+    const f = fileOf(ctx, path);
+    if ('id' in f) return verdict('error', expected, f.id, f.data);
+    if (f.content === undefined)
+      return verdict('error', expected, 'content-not-collected', { path });
+    const doc = parsed(f.content);
+    if (doc.error !== undefined)
+      return verdict('error', expected, 'not-yaml', { path, error: doc.error });
+    const found = select(doc.value, check.select);
+    for (const v of found) {
+      const problem = typeProblem(check.test, v);
+      if (problem !== undefined)
+        return verdict('error', expected, 'value-type', {
+          path,
+          select: check.select,
+          problem,
+          test: expected,
+        });
+    }
+    if (found.length === 0) {
+      // Nothing there is what `set: false` asks for; any other test has nothing to pass on.
+      if (check.test.op === undefined && check.test.set !== true)
+        return verdict('pass', expected, 'not-set', { path, select: check.select });
+      return verdict('fail', expected, 'nothing-at', { path, select: check.select });
+    }
+    const values = found.map(asText);
+    const ok = values.every((v) => runTest(check.test, v));
+    return verdict(ok ? 'pass' : 'fail', expected, 'content-values', {
+      path,
+      select: check.select,
+      values: values.map((v) => v ?? null),
+    });
+  },
+
+  requires(check, needs) {
+    needs.file(check.path, { content: true });
+  },
+
+  plan: (check) => ({
+    what: 'file-content',
+    path: check.path,
+    want: describeTest(check.select, check.test),
+  }),
+
+  // A file that does not exist is a failure to fix (it must be written), not a blind spot.
+  fix: (check, v) =>
+    v.status === 'error' && v.found?.id !== 'file-absent'
+      ? undefined
+      : { to: 'file-content', path: check.path, select: check.select, test: check.test },
+});

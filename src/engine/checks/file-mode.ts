@@ -1,19 +1,36 @@
-import type { Check } from '../../profiles/schema.js';
 import { bitmask } from '../operators/bitmask.js';
-import { errorVerdict, type EvalContext, type Verdict } from '../verdict.js';
-import { describeFiles, judgedFiles } from './files.js';
-
-type FileModeCheck = Extract<Check, { kind: 'file-mode' }>;
+import { JUDGED_FILE_MESSAGES, judgeFiles, requireFiles } from './files.js';
+import { defineKind } from './kind.js';
 
 /** "644 or more restrictive": no permission bit outside the mask, on each file judged. */
-export function fileMode(check: FileModeCheck, ctx: EvalContext): Verdict {
-  const expected = `${check.max} or more restrictive`;
-  const judged = judgedFiles(ctx, check.paths, check.target);
-  if (typeof judged === 'string') return errorVerdict(judged, expected);
-  const bad = judged.filter((j) => !bitmask(j.file.mode, check.max));
-  return {
-    status: bad.length === 0 ? 'pass' : 'fail',
-    actual: describeFiles(judged, (f) => f.mode, bad, check.target),
-    expected,
-  };
-}
+export default defineKind<'file-mode'>({
+  messages: JUDGED_FILE_MESSAGES,
+
+  evaluate: (check, ctx) =>
+    judgeFiles(
+      ctx,
+      check,
+      `${check.max} or more restrictive`,
+      (f) => f.mode,
+      (f) => bitmask(f.mode, check.max),
+    ),
+
+  requires: requireFiles,
+
+  plan: (check) => ({
+    what: 'files',
+    paths: check.paths,
+    entries: check.target === 'entries',
+    want: `mode ${check.max} or more restrictive`,
+  }),
+
+  fix: (check, v) =>
+    v.status === 'error'
+      ? undefined
+      : {
+          to: 'file-mode',
+          paths: check.paths,
+          entries: check.target === 'entries',
+          max: check.max,
+        },
+});

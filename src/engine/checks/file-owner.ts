@@ -1,19 +1,33 @@
-import type { Check } from '../../profiles/schema.js';
-import { errorVerdict, type EvalContext, type Verdict } from '../verdict.js';
-import { describeFiles, judgedFiles } from './files.js';
+import { JUDGED_FILE_MESSAGES, judgeFiles, requireFiles } from './files.js';
+import { defineKind } from './kind.js';
 
-type FileOwnerCheck = Extract<Check, { kind: 'file-owner' }>;
+const show = (f: { user: string; group: string }): string => `${f.user}:${f.group}`;
 
 /** Owner and group as `stat -c %U:%G` prints them, names from the node's own passwd and group. */
-export function fileOwner(check: FileOwnerCheck, ctx: EvalContext): Verdict {
-  const expected = check.owner;
-  const judged = judgedFiles(ctx, check.paths, check.target);
-  if (typeof judged === 'string') return errorVerdict(judged, expected);
-  const show = (f: { user: string; group: string }): string => `${f.user}:${f.group}`;
-  const bad = judged.filter((j) => show(j.file) !== check.owner);
-  return {
-    status: bad.length === 0 ? 'pass' : 'fail',
-    actual: describeFiles(judged, show, bad, check.target),
-    expected,
-  };
-}
+export default defineKind<'file-owner'>({
+  messages: JUDGED_FILE_MESSAGES,
+
+  evaluate: (check, ctx) =>
+    judgeFiles(ctx, check, check.owner, show, (f) => show(f) === check.owner),
+
+  requires: requireFiles,
+
+  plan: (check) => ({
+    what: 'files',
+    paths: check.paths,
+    entries: check.target === 'entries',
+    want: `owned by ${check.owner}`,
+  }),
+
+  fix(check, v) {
+    if (v.status === 'error') return undefined;
+    const [user = 'root', group = 'root'] = check.owner.split(':');
+    return {
+      to: 'file-owner',
+      paths: check.paths,
+      entries: check.target === 'entries',
+      user,
+      group,
+    };
+  },
+});

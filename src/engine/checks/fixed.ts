@@ -1,42 +1,78 @@
-import type { Check } from '../../profiles/schema.js';
-import { showFlag } from '../flags.js';
-import type { EvalContext, Verdict } from '../verdict.js';
-import { containerFlags } from './container.js';
+import type { EvalContext } from '../verdict.js';
+import {
+  containerFlags,
+  containerText,
+  flagInDoubt,
+  isProblem,
+  keyOf,
+  showFlags,
+  type ContainerProblem,
+  type FlagValues,
+} from './container.js';
+import { dataRecord, defineKind, verdictsOf, type CheckOf, type FoundOf } from './kind.js';
 
-type FixedCheck = Extract<Check, { kind: 'fixed' }>;
+type FixedCheck = CheckOf<'fixed'>;
 
-const keyOf = (flag: string): string => `--${flag.replace(/^--?/, '')}`;
+const messages = {
+  'not-applicable': () => 'not applicable to RKE',
+  'to-judge': () => 'to be judged by a person',
+  /** The flags `show` names, as the node has them, for the person who judges. */
+  shown: (d: { container: string; flags: FlagValues }) => showFlags(d.flags),
+  'nothing-to-show': (d: { problem: ContainerProblem }) =>
+    `nothing to show: ${containerText(d.problem)}`,
+  'nothing-certain': (d: { container: string; flag: string; why: string }) =>
+    `nothing certain to show: ${d.why}`,
+} as const;
+const verdict = verdictsOf(messages);
+
+type Shown = FoundOf<Pick<typeof messages, 'shown' | 'nothing-to-show' | 'nothing-certain'>>;
 
 /**
  * What the node shows for a person to judge (`show`): the named flags that are set, as
  * `docker inspect` has them, or every one of them "not set" when none is. Evidence that cannot
  * be had says why; the verdict stays the person's.
  */
-function shown(show: NonNullable<FixedCheck['show']>, ctx: EvalContext): string {
-  const flags = containerFlags(ctx, show.container);
-  if (typeof flags === 'string') return `nothing to show: ${flags}`;
+function shown(show: NonNullable<FixedCheck['show']>, ctx: EvalContext): Shown {
+  const { container } = show;
+  const flags = containerFlags(ctx, container);
+  if (isProblem(flags)) return { id: 'nothing-to-show', data: { problem: flags } };
   const keys = show.flags.map(keyOf);
-  const unsure = keys.map((k) => flags.unsure?.get(k)).find((w) => w !== undefined);
-  if (unsure !== undefined) return `nothing certain to show: ${unsure}`;
+  const doubt = flagInDoubt(flags, keys);
+  if (doubt !== undefined) return { id: 'nothing-certain', data: { container, ...doubt } };
   const set = keys.filter((k) => flags.has(k));
-  return (set.length > 0 ? set : keys).map((k) => showFlag(k, flags.get(k))).join(', ');
+  const values = dataRecord<string | null>();
+  for (const k of set.length > 0 ? set : keys) values[k] = flags.get(k) ?? null;
+  return { id: 'shown', data: { container, flags: values } };
 }
 
 /**
  * Controls the guide rules not applicable to RKE, or leaves to a person to judge; a manual one
  * may show the evidence the person needs (1.1.13: the admission plugins the node enables).
  */
-export function fixed(check: FixedCheck, ctx: EvalContext): Verdict {
-  const manual = check.status === 'manual';
-  return {
-    status: check.status,
-    actual:
-      check.show !== undefined
-        ? shown(check.show, ctx)
-        : manual
-          ? 'to be judged by a person'
-          : 'not applicable to RKE',
-    expected: manual ? 'documented by the operator' : 'not applicable',
-    reason: check.reason,
-  };
-}
+export default defineKind<'fixed'>({
+  messages,
+
+  evaluate(check, ctx) {
+    const manual = check.status === 'manual';
+    const expected = manual ? 'documented by the operator' : 'not applicable';
+    if (check.show !== undefined) {
+      const s = shown(check.show, ctx);
+      return verdict(check.status, expected, s.id, s.data, check.reason);
+    }
+    return verdict(
+      check.status,
+      expected,
+      manual ? 'to-judge' : 'not-applicable',
+      {},
+      check.reason,
+    );
+  },
+
+  requires(check, needs) {
+    if (check.show !== undefined) needs.container(check.show.container);
+  },
+
+  plan: () => 'args',
+
+  fix: (check) => ({ to: 'person', reason: check.reason }),
+});

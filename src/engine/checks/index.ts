@@ -1,20 +1,19 @@
 import type { Check, CheckKind } from '../../profiles/schema.js';
 import type { EvalContext, Verdict } from '../verdict.js';
-import { cipherList } from './cipher-list.js';
-import { fileContent } from './file-content.js';
-import { fileMode } from './file-mode.js';
-import { fileOwner } from './file-owner.js';
-import { fixed } from './fixed.js';
-import { flag } from './flag.js';
-import { k8sObject } from './k8s-object.js';
+import cipherList from './cipher-list.js';
+import fileContent from './file-content.js';
+import fileMode from './file-mode.js';
+import fileOwner from './file-owner.js';
+import fixed from './fixed.js';
+import flag from './flag.js';
+import k8sObject from './k8s-object.js';
+import type { CheckOf, KindModule } from './kind.js';
 
-type Runner<K extends CheckKind> = (
-  check: Extract<Check, { kind: K }>,
-  ctx: EvalContext,
-) => Verdict;
+/** One module for each check kind the profile format defines: a kind without one does not compile. */
+export type KindRegistry = { readonly [K in CheckKind]: KindModule<CheckOf<K>> };
 
 /** Every check kind, by the `kind` a profile names. */
-const checks: { [K in CheckKind]: Runner<K> } = {
+const kinds: KindRegistry = {
   flag,
   'cipher-list': cipherList,
   'file-mode': fileMode,
@@ -24,24 +23,27 @@ const checks: { [K in CheckKind]: Runner<K> } = {
   fixed,
 };
 
-export default checks;
+export default kinds;
+
+/** The module of a check's kind, for the parts that run once per control (not per node). */
+export const kindOf = (check: Check): KindModule<Check> => kinds[check.kind];
 
 export function runCheck(check: Check, ctx: EvalContext): Verdict {
   // A switch rather than a lookup in the table: this runs for every control of every node.
   switch (check.kind) {
     case 'flag':
-      return flag(check, ctx);
+      return flag.evaluate(check, ctx);
     case 'cipher-list':
-      return cipherList(check, ctx);
+      return cipherList.evaluate(check, ctx);
     case 'file-mode':
-      return fileMode(check, ctx);
+      return fileMode.evaluate(check, ctx);
     case 'file-owner':
-      return fileOwner(check, ctx);
+      return fileOwner.evaluate(check, ctx);
     case 'file-content':
-      return fileContent(check, ctx);
+      return fileContent.evaluate(check, ctx);
     case 'k8s-object':
-      return k8sObject(check, ctx);
+      return k8sObject.evaluate(check, ctx);
     case 'fixed':
-      return fixed(check, ctx);
+      return fixed.evaluate(check, ctx);
   }
 }

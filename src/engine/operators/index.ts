@@ -11,11 +11,16 @@ import { nothave } from './nothave.js';
 import { nothaveItem } from './nothave-item.js';
 import { regex } from './regex.js';
 import { validElements } from './valid-elements.js';
+import type { OperatorName } from '../../profiles/operator-names.js';
+
+export { OPERATOR_NAMES, type OperatorName } from '../../profiles/operator-names.js';
 
 export type Operator = (actual: string, expected: string) => boolean;
 
-/** The comparison operators a profile may name: kube-bench's, plus the two list-item ones. */
-const operators = {
+/** An operator for every name the profile format defines (profiles/operator-names.ts), and no other. */
+export type OperatorTable = { readonly [O in OperatorName]: Operator };
+
+const operators: OperatorTable = {
   eq,
   noteq,
   has,
@@ -29,15 +34,12 @@ const operators = {
   regex,
   has_item: hasItem,
   nothave_item: nothaveItem,
-} satisfies Record<string, Operator>;
+};
 
 export default operators;
 
-export type OperatorName = keyof typeof operators;
-export const OPERATOR_NAMES = Object.keys(operators) as [OperatorName, ...OperatorName[]];
-
 /** How an operator reads in `expected` text. */
-export const OPERATOR_PHRASES: Record<OperatorName, string> = {
+export const OPERATOR_PHRASES: { readonly [O in OperatorName]: string } = {
   eq: 'equal to',
   noteq: 'not equal to',
   has: 'containing',

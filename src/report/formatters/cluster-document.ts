@@ -10,7 +10,7 @@ import type {
   WaiversInfo,
 } from '../types.js';
 import { CLUSTER_RESULT_LABEL, CLUSTER_STATUS_ORDER, coverageLine } from './cluster-labels.js';
-import { groupResults, sortedResults, type GroupResults } from './order.js';
+import { groupResults, sortedResults, type GroupResults } from '../order.js';
 import { visible } from './visible.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { ClusterReport, ClusterResult, Status } from '../types.js';
 import { NODES_SHOWN } from './cluster-document.js';
 import { RESULT_LABEL } from './labels.js';
-import { sortedResults } from './order.js';
+import { sortedResults } from '../order.js';
 
 /**
  * Where the nodes differ, as a grid: one row per node, one column per control whose result is

@@ -1,7 +1,7 @@
 import type { ClusterFinding, ClusterReport, ClusterResult } from '../types.js';
 import { findingNodes } from './cluster-labels.js';
 import { controlHeading, waiverDetail } from './labels.js';
-import { groupResults } from './order.js';
+import { groupResults } from '../order.js';
 import { eachLine } from './rendered.js';
 import { visible } from './visible.js';
 import { xmlAttr, xmlText } from './xml.js';

@@ -1,7 +1,7 @@
 import { clusterVerdict } from '../cluster-summary.js';
 import type { ClusterFinding, ClusterReport, ClusterResult } from '../types.js';
 import { jsonChunks, jsonSequence } from './json-chunks.js';
-import { sortedResults } from './order.js';
+import { sortedResults } from '../order.js';
 import { level, rule, SARIF_SCHEMA_URI, suppressions } from './sarif.js';
 
 const failing = (f: ClusterFinding): boolean => f.status === 'fail' || f.status === 'error';

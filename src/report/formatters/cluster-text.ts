@@ -4,7 +4,7 @@ import { plain, type Paint } from './colors.js';
 import { clusterPassRateText } from './cluster-document.js';
 import { findingNodes, paintAs } from './cluster-labels.js';
 import { waiverDetail } from './labels.js';
-import { sectionTitle, sortedResults } from './order.js';
+import { sectionTitle, sortedResults } from '../order.js';
 import { eachLine } from './rendered.js';
 import { statusTag, tagColumn, type TextOptions } from './text.js';
 import { oneLine, visible } from './visible.js';

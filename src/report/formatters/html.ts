@@ -1,4 +1,4 @@
-import type { FormatOptions } from './index.js';
+import type { FormatOptions } from './format.js';
 import { trendSvg, trendTable, type TrendPoint } from './trend-svg.js';
 import { createHash } from 'node:crypto';
 import type { NodeReport, Result, WaiverEntry } from '../types.js';

@@ -1,61 +1,75 @@
-import type { TrendPoint } from './trend-svg.js';
-import { isClusterReport, type AnyReport, type ClusterReport, type NodeReport } from '../types.js';
-import { clusterHtml } from './cluster-html.js';
-import { clusterJson } from './cluster-json.js';
-import { clusterJunit } from './cluster-junit.js';
-import { clusterMarkdown } from './cluster-markdown.js';
-import { clusterSarif } from './cluster-sarif.js';
-import { clusterText } from './cluster-text.js';
-import type { Paint } from './colors.js';
-import { html } from './html.js';
-import { json } from './json.js';
-import { junit } from './junit.js';
-import { markdown } from './markdown.js';
-import type { FormatName } from './names.js';
+import { isClusterReport, type AnyReport, type NodeReport } from '../types.js';
+import type { ClusterFormatter, Format, FormatOptions, Formatter } from './format.js';
 import type { Rendered } from './rendered.js';
-import { sarif } from './sarif.js';
-import { text } from './text.js';
 
-export { FORMAT_NAMES, type FormatName } from './names.js';
+export type { ClusterFormatter, Format, FormatOptions, Formatter } from './format.js';
 
-export interface FormatOptions {
-  /** Terminal colours (text only); the CLI decides, formatters never look at the terminal. */
-  paint?: Paint;
-  /** Also show the evidence of passing controls (text only). */
-  verbose?: boolean;
-  /** Columns text output fills its prose to (text only); the CLI gives the terminal's. @default 100 */
-  width?: number;
-  /** The node's scored pass rate over its stored scans, oldest first (html only). */
-  trend?: readonly TrendPoint[];
-}
-
-/** A node report's formatter: a node report is small, and its text is one string. */
-export type Formatter = (report: NodeReport, options: FormatOptions) => string;
 /**
- * A cluster report's formatter (src/report/formatters/cluster-*.ts): its text grows with the
- * nodes, so it may come in pieces (rendered.ts).
+ * Every output format, in the order help lists them: the one table that --format, -o, --help and
+ * the golden tests read. A format's formatters are imported when first used, so a run loads only
+ * those it writes with; this module itself imports none (it is on every report command's
+ * start-up path).
  */
-export type ClusterFormatter = (report: ClusterReport, options: FormatOptions) => Rendered;
+const FORMATS = {
+  text: {
+    extension: 'txt',
+    description: "the guide's sections, failures with evidence and remediation, the verdict",
+    node: async () => (await import('./text.js')).text,
+    cluster: async () => (await import('./cluster-text.js')).clusterText,
+  },
+  json: {
+    extension: 'json',
+    description: 'the report as data: the public contract (README)',
+    node: async () => (await import('./json.js')).json,
+    cluster: async () => (await import('./cluster-json.js')).clusterJson,
+  },
+  junit: {
+    extension: 'xml',
+    description: 'JUnit XML: a test case per control, a suite per section',
+    node: async () => (await import('./junit.js')).junit,
+    cluster: async () => (await import('./cluster-junit.js')).clusterJunit,
+  },
+  sarif: {
+    extension: 'sarif',
+    description: 'SARIF 2.1.0: a rule per control, a result per failure',
+    node: async () => (await import('./sarif.js')).sarif,
+    cluster: async () => (await import('./cluster-sarif.js')).clusterSarif,
+  },
+  markdown: {
+    extension: 'md',
+    description: 'the self-assessment document, filled in',
+    node: async () => (await import('./markdown.js')).markdown,
+    cluster: async () => (await import('./cluster-markdown.js')).clusterMarkdown,
+  },
+  html: {
+    extension: 'html',
+    description: 'the self-assessment document as one self-contained page',
+    node: async () => (await import('./html.js')).html,
+    cluster: async () => (await import('./cluster-html.js')).clusterHtml,
+  },
+} satisfies Record<string, Format>;
+
+export type FormatName = keyof typeof FORMATS;
+
+const formats: Record<FormatName, Format> = FORMATS;
+export default formats;
+
+/** Every format's name, in help order; --format and -o choose among these. */
+export const FORMAT_NAMES = Object.keys(FORMATS) as FormatName[];
+
 /** A formatter of either kind of report: the cluster's rendering for `kind: 'cluster'`. */
 export interface AnyFormatter {
   (report: NodeReport, options: FormatOptions): string;
   (report: AnyReport, options: FormatOptions): Rendered;
 }
 
-/** One format: its node rendering and its cluster rendering. */
-export const bothKinds = (node: Formatter, cluster: ClusterFormatter): AnyFormatter =>
+/** One format's formatters as one function, for callers that hold either kind of report. */
+export async function loadAnyFormatter(name: FormatName): Promise<AnyFormatter> {
+  const [node, cluster]: [Formatter, ClusterFormatter] = await Promise.all([
+    formats[name].node(),
+    formats[name].cluster(),
+  ]);
   // One function has both signatures: a node report always takes the node branch, a string.
-  ((report: AnyReport, options: FormatOptions): Rendered =>
+  return ((report: AnyReport, options: FormatOptions): Rendered =>
     isClusterReport(report) ? cluster(report, options) : node(report, options)) as AnyFormatter;
-
-/** Every output format, for node and cluster reports alike; the keys are FORMAT_NAMES. */
-const formatters: Record<FormatName, AnyFormatter> = {
-  text: bothKinds(text, clusterText),
-  json: bothKinds(json, clusterJson),
-  junit: bothKinds(junit, clusterJunit),
-  sarif: bothKinds(sarif, clusterSarif),
-  markdown: bothKinds(markdown, clusterMarkdown),
-  html: bothKinds(html, clusterHtml),
-};
-
-export default formatters;
+}

@@ -1,6 +1,6 @@
 import type { NodeReport, Result } from '../types.js';
 import { controlHeading, waiverDetail } from './labels.js';
-import { groupResults } from './order.js';
+import { groupResults } from '../order.js';
 import { visible } from './visible.js';
 import { xmlAttr, xmlText } from './xml.js';
 

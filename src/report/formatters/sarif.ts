@@ -3,7 +3,7 @@ import type { AppliedWaiver, NodeReport, ProfileInfo, Result } from '../types.js
 import { controlHeading, scoredLabel } from './labels.js';
 import { mdCell, mdCode } from './markdown-escape.js';
 import { mdBlocks } from './markdown.js';
-import { sectionTitle, sortedResults } from './order.js';
+import { sectionTitle, sortedResults } from '../order.js';
 
 /** The OASIS schema the log claims; tests validate against it (test/fixtures). */
 export const SARIF_SCHEMA_URI =

@@ -1,7 +1,7 @@
 import { nodePassRateText, notCompliant } from '../summary.js';
 import { STATUSES, type NodeReport, type Result, type Status, type WaiversInfo } from '../types.js';
 import { RESULT_LABEL, verdictLabel } from './labels.js';
-import { groupResults, sortedResults, type GroupResults } from './order.js';
+import { groupResults, sortedResults, type GroupResults } from '../order.js';
 import { visible } from './visible.js';
 
 /**

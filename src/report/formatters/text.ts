@@ -2,7 +2,7 @@ import { blocking, nodePassRateText } from '../summary.js';
 import type { NodeReport, Result, Status, WaiverEntry } from '../types.js';
 import { plain, type Paint } from './colors.js';
 import { verdictLabel, waiverDetail } from './labels.js';
-import { sectionTitle, sortedResults } from './order.js';
+import { sectionTitle, sortedResults } from '../order.js';
 import { oneLine, visible } from './visible.js';
 import { DEFAULT_WIDTH, columns, field, fill, fillList, paintFirst, paragraphs } from './wrap.js';
 

@@ -1,4 +1,4 @@
-import { InputError } from '../../cli/errors.js';
+import { InputError } from '../../base/errors.js';
 
 /** One schema step. Never edit a released one: add the next version. */
 export interface Migration {

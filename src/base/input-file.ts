@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { systemReason } from '../text/system-error.js';
 import { InputError } from './errors.js';
 
 /**
@@ -36,16 +37,6 @@ export interface InputFileOptions {
   stdin?: boolean;
 }
 
-const OPEN_PROBLEMS: Record<string, string> = {
-  ENOENT: 'no such file',
-  ENOTDIR: 'no such file (a part of its path is not a folder)',
-  EACCES: 'cannot read: permission denied',
-  EPERM: 'cannot read: permission denied',
-  ELOOP: 'cannot read: too many levels of symlinks',
-  ENAMETOOLONG: 'cannot read: the name is too long',
-  ENXIO: 'cannot read: no such device',
-};
-
 /** What a path that is not a regular file is, in words. */
 export function fileKind(st: Stats): string {
   if (st.isDirectory()) return 'a folder';
@@ -63,9 +54,13 @@ const size = (bytes: number): string =>
       ? `${bytes / 1024} KiB`
       : `${bytes} bytes`;
 
+/** Why a file could not be opened or read, in the words of src/text/system-error.ts. */
 const reasonOf = (e: unknown): string => {
-  const err = e as NodeJS.ErrnoException;
-  return OPEN_PROBLEMS[err.code ?? ''] ?? `cannot read: ${err.code ?? err.message}`;
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  // A file where the path needs a folder: the path does not exist either.
+  if (code === 'ENOTDIR') return `no such file (${systemReason(e)})`;
+  return `cannot read: ${systemReason(e)}`;
 };
 
 /** Opens and checks a file: a regular file no bigger than the bound. The caller closes the fd. */

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { readInputFile, UnreadableFile } from '../cli/input-file.js';
+import { systemReason } from '../text/system-error.js';
+import { readInputFile, UnreadableFile } from './input-file.js';
 
 /** A key, certificate or passphrase file is a few KB; anything near this is not one. */
 export const MAX_CREDENTIAL_BYTES = 1024 * 1024;
@@ -25,19 +26,5 @@ export function readCredentialFile(path: string): Buffer {
 }
 
 /** "no such file" rather than Node's "ENOENT: no such file or directory, open '...'". */
-export function credentialFileProblem(e: unknown): string {
-  if (e instanceof UnreadableFile) return e.problem;
-  const err = e as NodeJS.ErrnoException;
-  switch (err.code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-      return 'permission denied';
-    case 'EISDIR':
-    case 'EINVAL':
-    case 'EFBIG':
-      return err.message;
-    default:
-      return err.message;
-  }
-}
+export const credentialFileProblem = (e: unknown): string =>
+  e instanceof UnreadableFile ? e.problem : systemReason(e);

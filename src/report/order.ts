@@ -1,4 +1,4 @@
-import type { ProfileInfo, Result } from '../types.js';
+import type { ProfileInfo, Result } from './types.js';
 
 /** Dotted ids compared as numbers, the way the guide orders them (1.1.2 before 1.1.10). */
 export function compareIds(a: string, b: string): number {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { say } from '../cli/say.js';
+import { say } from './say.js';
 import type { Evidence } from '../evidence/schema.js';
 import type { NodeReport } from '../report/types.js';
 
@@ -52,8 +52,8 @@ export async function withSaving(
   }
   // Loaded only when something is saved: a scan without --save never loads a store.
   const [{ saveScan }, { openStore }] = await Promise.all([
-    import('./history.js'),
-    import('./open.js'),
+    import('../store/history.js'),
+    import('../store/open.js'),
   ]);
   const store = await openStore(opts.store, { create: true });
   try {
