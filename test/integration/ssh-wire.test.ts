@@ -208,6 +208,16 @@ describe.skipIf(SKIP_DOCKER)('one node scan over SSH, counted (real sshd, test e
     ).toHaveLength(wire.dockerChannels);
   });
 
+  it('asks each path once and reads each small file with one READ', () => {
+    // resolveUnderRoot checks each component of each file's path: /etc once a scan, not ten times.
+    const lstats = Object.entries(wire.sftpPaths).filter(([k]) => k.startsWith('lstat '));
+    expect(lstats.length).toBeGreaterThan(20);
+    expect(lstats.filter(([, n]) => n > 1)).toEqual([]);
+    // The hardened node's files are a few KB: one READ each, no READ for end of file.
+    expect(wire.sftp.open).toBeGreaterThan(0);
+    expect(wire.sftp.read).toBe(wire.sftp.open);
+  });
+
   it('is still refused with a key the node does not list', () => {
     expect(stranger).toHaveProperty('reason');
     expect('reason' in stranger && stranger.reason).toMatch(
