@@ -1,9 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, freemem, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, lastJson, mib, peakRssKiB, ROOT, spread, timed, type Spread } from './lib.js';
 import { clusterBench, type ClusterBenchResult } from './cluster-scan.js';
+import { clusterTableMarkdown } from './cluster-table.js';
 import { profileMarkdown } from './cpu-profile.js';
 import { nodeScanBench, type NodeScanResult } from './node-scan.js';
 
@@ -16,7 +25,8 @@ import { nodeScanBench, type NodeScanResult } from './node-scan.js';
  * 3 up to 100 nodes, else 1); --cluster-faults 0.1 (a fault run: that fraction of
  * --cluster-fault-nodes 100 refusing, hanging or slow; 0 for none) with --cluster-node-timeout 15
  * and --cluster-slow-docker-ms 2000; --cluster-profile-nodes 100 and --cluster-trace-nodes 10
- * (the --cpu-prof run and the packet-count run; 0 for none).
+ * (the --cpu-prof run and the packet-count run; 0 for none); --readme-plot copies the cluster plot
+ * to docs/fleet-scale.svg, which the README shows.
  */
 const argv = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
@@ -415,6 +425,20 @@ if (only.has('cluster')) {
 }
 results.loadAverageAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
 results.bundledCli = bundleAtStart && bundleFresh();
+if (results.cluster !== undefined) {
+  // README-ready: the table of this run, beside its plot (cluster-latest.svg).
+  const md = clusterTableMarkdown(
+    machine,
+    results.cluster,
+    results.startedAt,
+    results.loadAverageAtEnd,
+  );
+  writeFileSync(join(dir, `cluster-${stamp}.md`), md);
+  writeFileSync(join(dir, 'cluster-latest.md'), md);
+  // The README shows the plot of the run its table comes from: only when asked.
+  if (argv.includes('--readme-plot'))
+    copyFileSync(results.cluster.plot, join(ROOT, 'docs/fleet-scale.svg'));
+}
 
 const json = `${JSON.stringify(results, null, 2)}\n`;
 writeFileSync(join(dir, `bench-${stamp}.json`), json);

@@ -18,8 +18,10 @@ import { byName, coverage, type ExpectedNodes } from './coverage.js';
 import {
   clusterScoped,
   evaluatedNowhere,
+  nodeIndex,
   nodeScoped,
   newOutcome,
+  type NodeIndex,
   type ControlAgg,
   type Outcome,
 } from './results.js';
@@ -84,6 +86,7 @@ export function createClusterMerger(options: ClusterMergerOptions = {}): Cluster
   const controls = new Map<string, ControlAgg>();
   const clusterControls = new Map<string, { result: Result; source: string }>();
   let explicitCluster = false;
+  let finished = false;
   const nodes: ClusterNodeInfo[] = [];
   const names = new Set<string>();
   const missing: NotScannedNode[] = [];
@@ -158,6 +161,8 @@ export function createClusterMerger(options: ClusterMergerOptions = {}): Cluster
     },
 
     add(report, source) {
+      // The finished report's node maps read the merger's bytes: they must not change under it.
+      if (finished) throw new Error('the cluster report is finished: no node can be added to it');
       const name = report.node.name;
       if (names.has(name)) throw new Error(`node ${name} was added twice to the cluster report`);
       names.add(name);
@@ -216,6 +221,7 @@ export function createClusterMerger(options: ClusterMergerOptions = {}): Cluster
     },
 
     finish(opts) {
+      finished = true;
       const nodeMaps = opts.nodeMaps ?? 'all';
       const order = nodes.map((_, i) => i).sort((a, b) => byName(nodes[a]?.name, nodes[b]?.name));
       const results: ClusterResult[] = [];
@@ -226,6 +232,7 @@ export function createClusterMerger(options: ClusterMergerOptions = {}): Cluster
           ? options.profile.controls.map((c) => c.id)
           : [...new Set([...controls.keys(), ...clusterControls.keys()])].sort(compareIds);
       const clusterSources = new Set<string>();
+      let ix: NodeIndex | undefined;
       for (const id of ids) {
         if (seen.has(id)) continue;
         seen.add(id);
@@ -235,7 +242,7 @@ export function createClusterMerger(options: ClusterMergerOptions = {}): Cluster
           clusterSources.add(once.source);
           results.push(clusterScoped(once.result));
         } else if (c !== undefined) {
-          results.push(nodeScoped(c, order, nodes, nodeMaps));
+          results.push(nodeScoped(c, (ix ??= nodeIndex(nodes, order)), nodeMaps));
         } else {
           const t = templates?.get(id);
           if (t !== undefined) results.push(evaluatedNowhere(t, missing));

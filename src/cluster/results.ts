@@ -114,27 +114,100 @@ export function nameList(list: readonly string[], total = list.length, max = 5):
   return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
 }
 
+/** The scanned nodes as every result's `nodes` map needs them; made once per report. */
+export interface NodeIndex {
+  nodes: readonly ClusterNodeInfo[];
+  /** Node indices sorted by name: the order of lists. */
+  order: readonly number[];
+  byName: ReadonlyMap<string, number>;
+  /** Node indices in the key order of a plain object given the names in `order`. */
+  keyOrder: readonly number[];
+}
+
+/** A name that is an array index: a plain object lists such keys first, in numeric order. */
+const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
+const isArrayIndex = (name: string): boolean =>
+  ARRAY_INDEX.test(name) && Number(name) < 2 ** 32 - 1;
+
+export function nodeIndex(nodes: readonly ClusterNodeInfo[], order: readonly number[]): NodeIndex {
+  const nameOf = (i: number): string => (nodes[i] as ClusterNodeInfo).name;
+  const numeric = order.filter((i) => isArrayIndex(nameOf(i)));
+  numeric.sort((a, b) => Number(nameOf(a)) - Number(nameOf(b)));
+  return {
+    nodes,
+    order,
+    byName: new Map(order.map((i) => [nameOf(i), i])),
+    keyOrder:
+      numeric.length === 0 ? order : [...numeric, ...order.filter((i) => !isArrayIndex(nameOf(i)))],
+  };
+}
+
+/**
+ * A result's `nodes` map (node name -> status), read from the merger's byte per node instead of
+ * held: at 100,000 nodes, 113 plain objects of 100,000 keys each were most of the merge's memory.
+ * It reads, lists its keys and serialises as the plain object it stands for would (keys in the
+ * same order; a node named `__proto__` a key like any other), and refuses changes.
+ */
+function statusMap(
+  c: ControlAgg,
+  ix: NodeIndex,
+  nodeMaps: 'all' | 'failing',
+): Record<string, Status> {
+  const statusOf = (i: number | undefined): Status | undefined => {
+    const code = i === undefined ? 0 : (c.codes[i] ?? 0);
+    if (code === 0) return undefined;
+    const s = (c.outcomes[code - 1] as Outcome).status;
+    return nodeMaps === 'all' || FAILING(s) ? s : undefined;
+  };
+  const valueOf = (key: string | symbol): Status | undefined =>
+    typeof key === 'string' ? statusOf(ix.byName.get(key)) : undefined;
+  const keys = (): string[] =>
+    ix.keyOrder
+      .filter((i) => statusOf(i) !== undefined)
+      .map((i) => (ix.nodes[i] as ClusterNodeInfo).name);
+  const target = Object.create(null) as Record<string, Status>;
+  // Object.freeze (tests freeze reports to prove formatters leave them alone) makes the map a
+  // plain one first: a proxy whose target is closed can only answer what the target holds.
+  let plain = false;
+  return new Proxy(target, {
+    get: (t, key) => (plain ? t[key as string] : valueOf(key)),
+    has: (t, key) => (plain ? key in t : valueOf(key) !== undefined),
+    ownKeys: (t) => (plain ? Reflect.ownKeys(t) : keys()),
+    getOwnPropertyDescriptor: (t, key) => {
+      if (plain) return Reflect.getOwnPropertyDescriptor(t, key);
+      const value = valueOf(key);
+      return value === undefined
+        ? undefined
+        : { value, writable: false, enumerable: true, configurable: true };
+    },
+    preventExtensions: (t) => {
+      if (!plain) for (const k of keys()) t[k] = valueOf(k) as Status;
+      plain = true;
+      return Reflect.preventExtensions(t);
+    },
+    defineProperty: (t, key, d) => plain && Reflect.defineProperty(t, key, d),
+    set: () => false,
+    deleteProperty: () => false,
+    setPrototypeOf: () => false,
+  });
+}
+
 export function nodeScoped(
   c: ControlAgg,
-  order: readonly number[],
-  nodes: readonly ClusterNodeInfo[],
+  ix: NodeIndex,
   nodeMaps: 'all' | 'failing',
 ): ClusterResult {
   const lists: string[][] = c.outcomes.map(() => []);
-  // Node names are user data: a node named `__proto__` is a key like any other.
-  const map = Object.create(null) as Record<string, Status>;
   const failing: string[] = [];
-  for (const i of order) {
+  for (const i of ix.order) {
     const code = c.codes[i] ?? 0;
     if (code === 0) continue;
     const o = c.outcomes[code - 1] as Outcome;
-    const name = (nodes[i] as ClusterNodeInfo).name;
+    const name = (ix.nodes[i] as ClusterNodeInfo).name;
     if (FAILING(o.status)) failing.push(name);
-    if (nodeMaps === 'all' || FAILING(o.status)) {
-      map[name] = o.status;
-      (lists[code - 1] as string[]).push(name);
-    }
+    if (nodeMaps === 'all' || FAILING(o.status)) (lists[code - 1] as string[]).push(name);
   }
+  const map = statusMap(c, ix, nodeMaps);
   const findings: ClusterFinding[] = c.outcomes
     .map((o, i) => ({ o, nodes: lists[i] as string[] }))
     .filter(({ o }) => o.count > 0)

@@ -159,7 +159,7 @@ export async function scanNodeOverSsh(
     const docker = new DockerClient(
       {
         url: `ssh://${where}${target.dockerSocket.startsWith('/') ? '' : '/'}${target.dockerSocket}`,
-        connect: dockerOverSsh(conn, target.dockerSocket),
+        agent: dockerOverSsh(conn, target.dockerSocket),
         connection:
           opts.bastion !== undefined
             ? `SSH through the bastion host ${describeTarget(opts.bastion)}, then an OpenSSH stream-local forward to the socket`

@@ -25,7 +25,7 @@ import {
   findKubeconfig,
   type KubeSource,
 } from './kubernetes.js';
-import { localFs, type NodeFs } from './node-fs.js';
+import { localFs, lstatOnce, type NodeFs } from './node-fs.js';
 import { readUnderRoot } from './root-path.js';
 import { detectRoles } from './roles.js';
 
@@ -127,13 +127,14 @@ export async function collectFrom(src: CollectSources): Promise<Evidence> {
 
   // An endpoint that is not Docker fails the scan before anything else is read.
   await src.docker.ping();
+  const fs = lstatOnce(src.fs);
   const [containers, files, kubernetes, ownName] = await Promise.all([
     src.docker.inspectAll(containerNames),
-    collectFiles(src.fs, wanted.files),
+    collectFiles(fs, wanted.files),
     kube !== undefined && wanted.kubernetes.length > 0
       ? collectKubernetes(kube, wanted.kubernetes, src.timeoutMs)
       : undefined,
-    hostnameOf(src.fs),
+    hostnameOf(fs),
   ]);
   const own = ownName ?? src.defaultHostname;
   const name = src.nodeName ?? own ?? src.fs.display;

@@ -14,13 +14,12 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /**
  * Where to send requests: a unix socket path, host and port for tcp:// (HTTPS when `tls` is set,
- * else plain HTTP), or a connection factory (the node's socket through an SSH stream-local
- * forward, src/collect/ssh/). `connection` says how, for the bundle and the report.
+ * else plain HTTP), or an HTTP agent that opens its own connections (the node's socket through
+ * SSH stream-local forwards, src/collect/ssh/). `connection` says how, for the bundle and the
+ * report.
  */
 export type DockerEndpoint = { url: string; connection: string } & (
-  | { socketPath: string }
-  | { host: string; port: number; tls?: DockerTls }
-  | { connect: DockerConnect }
+  { socketPath: string } | { host: string; port: number; tls?: DockerTls } | { agent: http.Agent }
 );
 
 /** The engine's CA, and the client certificate and key when there are. */
@@ -39,9 +38,6 @@ export interface DockerTlsOptions {
   tlscert?: string;
   tlskey?: string;
 }
-
-/** Opens one stream to the engine per request, as http.request's createConnection does. */
-export type DockerConnect = NonNullable<http.ClientRequestArgs['createConnection']>;
 
 export const PLAIN_TCP =
   'plain TCP: not encrypted, and the engine is not authenticated (use TLS: --tlsverify)';
@@ -162,14 +158,38 @@ export class DockerClient {
     readonly timeoutMs: number = DEFAULT_TIMEOUT_MS,
   ) {}
 
-  private get(path: string): Promise<HttpResponse> {
+  /** Requests sent and not yet answered, and those waiting for one of them to end. */
+  private sent = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  /**
+   * Through an agent, at most its maxSockets requests at a time: node:http's Agent does not count
+   * a connection its createConnection is still opening (an SSH channel is opened asynchronously),
+   * so requests sent together would each open their own.
+   */
+  private async get(path: string): Promise<HttpResponse> {
+    const e = this.endpoint;
+    if (!('agent' in e)) return this.send(path);
+    // A request that ends hands its place to the next one waiting, if any.
+    if (this.sent < e.agent.maxSockets) this.sent++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await this.send(path);
+    } finally {
+      const next = this.waiting.shift();
+      if (next !== undefined) next();
+      else this.sent--;
+    }
+  }
+
+  private send(path: string): Promise<HttpResponse> {
     const e = this.endpoint;
     const tls = 'host' in e ? e.tls : undefined;
     const target: http.RequestOptions =
       'socketPath' in e
         ? { socketPath: e.socketPath, path }
-        : 'connect' in e
-          ? { createConnection: e.connect, path }
+        : 'agent' in e
+          ? { agent: e.agent, path }
           : {
               host: e.host,
               port: e.port,

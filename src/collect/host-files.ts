@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import type { EvidenceRequirements } from '../engine/requirements.js';
 import type { FileEvidence, PresentFile } from '../evidence/schema.js';
 import { fileNameOf } from './file-name.js';
-import { localFs, type NodeFs, type NodeStat } from './node-fs.js';
+import { localFs, lstatOnce, type NodeFs, type NodeStat } from './node-fs.js';
 import { parseIdNames } from './passwd.js';
 import { redactYaml } from './redact.js';
 import { readUnderRoot, resolveUnderRoot } from './root-path.js';
@@ -24,7 +24,7 @@ export async function collectFiles(
   wanted: EvidenceRequirements['files'],
 ): Promise<Record<string, FileEvidence>> {
   if (wanted.length === 0) return {};
-  const fs = typeof root === 'string' ? localFs(root) : root;
+  const fs = lstatOnce(typeof root === 'string' ? localFs(root) : root);
   const names: Names = {
     users: await idNames(fs, '/etc/passwd'),
     groups: await idNames(fs, '/etc/group'),

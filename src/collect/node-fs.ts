@@ -68,6 +68,31 @@ export function typeOfMode(mode: number): PresentFile['type'] {
   }
 }
 
+/**
+ * The filesystem with each path's lstat asked once, for one node scan: resolveUnderRoot checks
+ * every component of every file's path for a link (/etc ten times a scan), and over SFTP each
+ * lstat is a request and its answer. What one scan sees of a path is then one answer.
+ */
+export function lstatOnce(fs: NodeFs): NodeFs {
+  const seen = new Map<string, Promise<NodeStat>>();
+  return {
+    root: fs.root,
+    display: fs.display,
+    lstat: (path) => {
+      if (typeof path !== 'string') return fs.lstat(path);
+      let st = seen.get(path);
+      if (st === undefined) {
+        st = fs.lstat(path);
+        seen.set(path, st);
+      }
+      return st;
+    },
+    readlink: (path) => fs.readlink(path),
+    readdir: (path) => fs.readdir(path),
+    readFile: (path, maxBytes, described) => fs.readFile(path, maxBytes, described),
+  };
+}
+
 const fromStats = (st: Stats): NodeStat => ({
   type: typeOfMode(st.mode),
   perm: st.mode & 0o7777,

@@ -1,6 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { clusterPlotSvg } from '../../bench/cluster-plot.js';
+import { clusterTableMarkdown } from '../../bench/cluster-table.js';
 import { summarizeTrace } from '../../bench/cluster-scan.js';
 import { summarizeProfile, type CpuProfile, type Where } from '../../bench/cpu-profile.js';
 import type { ConnTrace } from '../../bench/ssh-trace.js';
@@ -130,5 +131,78 @@ describe('summarizeTrace', () => {
       milestonesMs: { handshake: 100, ready: 200 },
     });
     expect(t.repeatedPaths).toEqual({ 'lstat /etc': 2 });
+  });
+});
+
+describe('clusterTableMarkdown', () => {
+  const machine = {
+    cpu: 'AMD EPYC',
+    cores: 2,
+    memory: '23.5 GiB',
+    node: 'v20.20.2',
+    os: 'Linux 6.1',
+    virtualization: 'KVM',
+    loadAverageAtStart: [0.1, 0.2, 0.3],
+    nodeExtraCaCerts: false,
+  };
+  const row = (nodes: number, concurrency: number, wall: number) => ({
+    nodes,
+    concurrency,
+    runs: 3,
+    wallMs: { median: wall, min: wall - 100, max: wall + 100, samples: [] },
+    rkecis: { userS: 0.8, sysS: 0.2, cpuMsPerNode: 9.5, peakRssKiB: 90 * 1024 },
+    simulated: { sshdCpuS: 3, dockerdCpuS: 0.2, cpuMsPerNode: 32 },
+    loadAverage: [0.5],
+  });
+  const md = clusterTableMarkdown(
+    machine,
+    {
+      fleet: '100 simulated nodes',
+      engine: 'unix:///x',
+      rows: [row(10, 10, 1200), row(100, 10, 3900)],
+      manual: [
+        {
+          nodes: 10,
+          concurrency: 10,
+          nodesMs: 30_000,
+          clusterMs: 2000,
+          totalMs: 32_000,
+          auditsPerNode: 120,
+          clusterAudits: 7,
+        },
+        {
+          nodes: 20,
+          concurrency: 10,
+          nodesMs: 50_000,
+          clusterMs: 2000,
+          totalMs: 52_000,
+          auditsPerNode: 120,
+          clusterAudits: 7,
+        },
+      ],
+      speedups: [{ nodes: 10, concurrency: 10, ratio: 26.7 }],
+      plot: 'x.svg',
+    },
+    '2026-12-04T01:00:00.000Z',
+    [0.4, 0.3, 0.2],
+  );
+  const rows = md.split('\n').filter((l) => /^\| [\d,]+ \|/.test(l));
+
+  it('names the machine, its load and the Node.js version', () => {
+    expect(md).toContain('2 cores (AMD EPYC, KVM VM)');
+    expect(md).toContain('Node.js v20.20.2');
+    expect(md).toContain('load average 0.1 0.2 0.3 at start, 0.4 0.3 0.2 at end');
+  });
+
+  it('gives each measured row its figures, and the guide beside rkecis where both ran', () => {
+    expect(rows).toEqual([
+      '| 10 | 10 | 1.20 s (3 runs, 1.10 s–1.30 s) | 9.5 ms (0.8 s user + 0.2 s sys) | 32 ms | 90 MiB | 32.00 s | 26.7× |',
+      '| 100 | 10 | 3.90 s (3 runs, 3.80 s–4.00 s) | 9.5 ms (0.8 s user + 0.2 s sys) | 32 ms | 90 MiB | — | — |',
+      '| 20 | 10 | — | — | — | — | 52.00 s | — |',
+    ]);
+    // Every row has as many cells as the header.
+    const cells = (l: string): number => l.split('|').length;
+    const header = md.split('\n').find((l) => l.startsWith('| nodes'));
+    for (const r of rows) expect(cells(r)).toBe(cells(header ?? ''));
   });
 });

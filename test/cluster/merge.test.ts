@@ -217,6 +217,53 @@ describe('createClusterMerger', () => {
     expect(r.summary).toMatchObject({ total: 2, mixed: 2 });
   });
 
+  it("reads each result's node map from the merger's bytes, as the plain object it stands for", () => {
+    // Names a plain object orders apart (array indices first, in numeric order), a prototype key.
+    const names = ['web-2', '10', '__proto__', '2', 'a', '4294967295', '007', 'constructor'];
+    const statuses: Status[] = ['pass', 'fail', 'error', 'pass', 'manual'];
+    const m = createClusterMerger();
+    names.forEach((name, i) => {
+      m.add(
+        tiny(name, [
+          { id: '1.1.1', status: statuses[i % statuses.length], actual: String(i) },
+          { id: '1.1.2', status: 'pass', actual: 'same' },
+        ]),
+      );
+    });
+    m.add(tiny('only-one', [{ id: '1.1.2', status: 'fail', actual: 'other' }]));
+    for (const nodeMaps of ['all', 'failing'] as const) {
+      const r = m.finish({ ...CLUSTER, nodeMaps });
+      for (const res of r.results) {
+        // What the merger built before: a plain object filled in name order.
+        const plain = Object.create(null) as Record<string, Status>;
+        for (const f of [...res.findings].flatMap((x) => (x.nodes ?? []).map((n) => [n, x.status])))
+          plain[f[0] as string] = f[1] as Status;
+        const sorted = Object.create(null) as Record<string, Status>;
+        for (const k of Object.keys(plain).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)))
+          sorted[k] = plain[k] as Status;
+        expect(JSON.stringify(res.nodes)).toBe(JSON.stringify(sorted));
+        expect(Object.keys(res.nodes)).toEqual(Object.keys(sorted));
+        expect(Object.entries(res.nodes)).toEqual(Object.entries(sorted));
+        for (const k of [...names, 'only-one', 'nobody', 'toString', 'hasOwnProperty']) {
+          expect(res.nodes[k]).toBe(sorted[k]);
+          expect(k in res.nodes).toBe(k in sorted);
+        }
+      }
+      const first = r.results[0];
+      expect(Object.keys(first?.nodes ?? {}).slice(0, 2)).toEqual(
+        nodeMaps === 'all' ? ['2', '10'] : ['10', '007'],
+      );
+      expect(first?.nodes.__proto__).toBe('error');
+      // Read-only: a report is what the nodes said.
+      expect(() => {
+        (first?.nodes as Record<string, Status>).a = 'pass';
+      }).toThrow(TypeError);
+    }
+    expect(() => {
+      m.add(tiny('late', [{ id: '1.1.1', status: 'pass' }]));
+    }).toThrow('finished');
+  });
+
   it('refuses the same node twice', () => {
     const m = createClusterMerger();
     m.add(report(named(hardened, 'a')));

@@ -303,6 +303,35 @@ describe('OpenSSH certificates and keys', () => {
     }
   });
 
+  it("signs as ssh2 signs with the key's own text, for every key type ssh-keygen makes", async () => {
+    const ssh2 = await import('ssh2');
+    const { utils } = (ssh2 as unknown as { default: typeof ssh2 }).default;
+    const data = Buffer.from('session id and request');
+    for (const [t, bits, hashes] of [
+      ['ed25519', [], [undefined]],
+      ['rsa', ['-b', '2048'], [undefined, 'sha1', 'sha256', 'sha512']],
+      ['ecdsa', ['-b', '256'], [undefined]],
+      ['ecdsa', ['-b', '384'], [undefined]],
+      ['ecdsa', ['-b', '521'], [undefined]],
+    ] as const) {
+      const f = keygen(`sign-${t}-${bits.join('')}`, '-t', t, ...bits);
+      const id = await loadIdentity({ key: readFileSync(f), keySource: f }, 'root', undefined);
+      const ours = id.keys[0];
+      const theirs = utils.parseKey(readFileSync(f));
+      if (ours === undefined || theirs instanceof Error) throw new Error(`cannot read ${f}`);
+      // Its own signing, not the parsed key's (which it derives from).
+      expect(Object.hasOwn(ours, 'sign')).toBe(true);
+      expect(ours.getPublicSSH()).toEqual(theirs.getPublicSSH());
+      for (const hash of hashes) {
+        const sig = ours.sign(data, hash);
+        expect(sig).toBeInstanceOf(Buffer);
+        // Ed25519 and RSA signatures are deterministic: the same bytes; ECDSA's are not.
+        if (t === 'ecdsa') expect(theirs.verify(data, sig, hash)).toBe(true);
+        else expect(sig).toEqual(theirs.sign(data, hash));
+      }
+    }
+  });
+
   it('decrypts an encrypted key with the passphrase, and names a wrong or missing one', async () => {
     const enc = join(dir, 'id_enc');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'open sesame', '-f', enc]);

@@ -43,6 +43,26 @@ describe('redactYaml', () => {
   });
 });
 
+describe('redactYaml on the nodes of a cluster', () => {
+  it('redacts each distinct text once and gives the same answer for it again', () => {
+    const text =
+      'resources:\n  - providers:\n      - aescbc:\n          keys: [{name: k, secret: s3}]\n';
+    const first = redactYaml(text);
+    expect(first).toHaveProperty('content');
+    expect(JSON.stringify(first)).not.toContain('s3');
+    expect(JSON.stringify(first)).toContain('<redacted>');
+    // The same object: kept, not parsed again.
+    expect(redactYaml([text].join(''))).toBe(first);
+    // A text that differs by a byte is its own.
+    const other = redactYaml(text.replace('s3', 's4'));
+    expect(other).not.toBe(first);
+    expect(JSON.stringify(other)).not.toContain('s4');
+    const broken = 'a: [\n  secret: hunter2\n';
+    expect(redactYaml(broken)).toBe(redactYaml(broken));
+    expect(redactYaml(broken)).toHaveProperty('problem');
+  });
+});
+
 describe('parseIdNames', () => {
   it('maps ids to names, skipping what does not parse; the first line for an id wins', () => {
     const text = [

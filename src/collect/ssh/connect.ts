@@ -1,10 +1,17 @@
+import { Agent } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AnyAuthMethod, BaseAgent, Client, ConnectConfig, SFTPWrapper } from 'ssh2';
-import type { DockerConnect } from '../docker.js';
 import { fsError } from '../node-fs.js';
 import { sendCertSignatures } from './cert-auth.js';
+import { connectCoalesced } from './coalesced-socket.js';
+import { signFirst } from './sign-first.js';
 import type { Identity, IdentitySpec } from './identity.js';
-import { judgeHostKey, preferredHostKeyAlgorithms, type KnownHosts } from './known-hosts.js';
+import {
+  judgeHostKey,
+  lookUpHost,
+  preferredHostKeyAlgorithms,
+  type KnownHosts,
+} from './known-hosts.js';
 
 export interface SshTarget {
   host: string;
@@ -52,19 +59,23 @@ export function connectSsh(
 ): Promise<void> {
   let hostKeyProblem: string | undefined;
   const known = policy.knownHosts;
-  const prefer =
-    known === undefined ? [] : preferredHostKeyAlgorithms(known, target.host, target.port);
+  // One lookup serves both the algorithms to offer and the verdict on the key presented.
+  const listed = known === undefined ? undefined : lookUpHost(known, target.host, target.port);
+  const prefer = listed === undefined ? [] : preferredHostKeyAlgorithms(listed);
+  // A TCP connection of our own (not ssh2's), so that each burst of packets is one write. It is
+  // connecting before ssh2 sees it: ssh2 then waits for it, with its handshake timeout, and
+  // reports its errors (refused, unreachable, unresolved) as it does for its own sockets.
+  const sock = via.sock ?? connectCoalesced(target.host, target.port);
   const config: ConnectConfig = {
-    host: target.host,
-    port: target.port,
+    sock,
     username: target.user,
     readyTimeout: timeoutMs,
     keepaliveInterval: Math.max(1000, Math.min(timeoutMs, 15_000)),
     keepaliveCountMax: 3,
     tryKeyboard: false,
     hostVerifier: (key: Buffer): boolean => {
-      if (known === undefined) return true;
-      const v = judgeHostKey(known, target.host, target.port, key);
+      if (known === undefined || listed === undefined) return true;
+      const v = judgeHostKey(known, listed, key);
       if (!v.ok) hostKeyProblem = v.reason;
       return v.ok;
     },
@@ -87,7 +98,6 @@ export function connectSsh(
           ]
         : []),
     ],
-    ...(via.sock !== undefined ? { sock: via.sock } : {}),
   } as ConnectConfig;
   return new Promise<void>((resolve, reject) => {
     let settled = false;
@@ -111,8 +121,10 @@ export function connectSsh(
     try {
       conn.connect(config);
       sendCertSignatures(conn);
+      signFirst(conn);
     } catch (e) {
       settled = true;
+      sock.destroy();
       reject(new SshError(`${describeTarget(target)}: ${(e as Error).message}`));
     }
   });
@@ -177,14 +189,35 @@ export function openSftp(conn: Client): Promise<SFTPWrapper> {
   });
 }
 
+/** Forwarded channels to the node's Docker socket open at once; each serves request after request. */
+export const DOCKER_CHANNELS = 2;
+
 /**
- * A connection factory for node:http that reaches the node's Docker socket through an OpenSSH
- * stream-local forward (direct-streamlocal@openssh.com), as `ssh -L` to a unix socket and as
- * RKE's own Docker dialer do. One forwarded channel per request.
+ * The node's Docker socket for node:http, through OpenSSH stream-local forwards
+ * (direct-streamlocal@openssh.com), as `ssh -L` to a unix socket and RKE's own Docker dialer
+ * reach it. An HTTP agent that keeps its channels open (HTTP keep-alive) and opens at most
+ * DOCKER_CHANNELS of them: a scan's ping and inspects take two channels, not one each (every
+ * channel costs its open, confirmation, EOF and close both ways, and a connect to the socket on
+ * the node). The channels close with the connection.
  */
-export function dockerOverSsh(conn: Client, socketPath: string): DockerConnect {
-  return (_options, oncreate) => {
-    conn.openssh_forwardOutStreamLocal(socketPath, (err, stream) => {
+export function dockerOverSsh(conn: Client, socketPath: string): Agent {
+  return new DockerChannels(conn, socketPath);
+}
+
+class DockerChannels extends Agent {
+  constructor(
+    private readonly conn: Client,
+    private readonly socketPath: string,
+  ) {
+    super({ keepAlive: true, maxSockets: DOCKER_CHANNELS, maxFreeSockets: DOCKER_CHANNELS });
+  }
+
+  override createConnection(
+    _options: unknown,
+    oncreate: (err: Error | null, socket: Duplex) => void,
+  ): undefined {
+    const { socketPath } = this;
+    this.conn.openssh_forwardOutStreamLocal(socketPath, (err, stream) => {
       if (err) {
         oncreate(
           fsError(
@@ -196,5 +229,15 @@ export function dockerOverSsh(conn: Client, socketPath: string): DockerConnect {
       } else oncreate(null, stream);
     });
     return undefined;
-  };
+  }
+
+  // A channel is no TCP socket: it has no keep-alive probes, no timeout and no ref/unref (what
+  // node:http's agent calls on a socket it keeps); it stays open until the connection ends.
+  override keepSocketAlive(): boolean {
+    return true;
+  }
+
+  override reuseSocket(_socket: unknown, req: { reusedSocket: boolean }): void {
+    req.reusedSocket = true;
+  }
 }

@@ -8,6 +8,7 @@ import {
 } from './certificate.js';
 import { blobType, fingerprint } from './known-hosts.js';
 import { fromPkcs8 } from './pkcs8.js';
+import { signingKey } from './signing-key.js';
 
 /** A private key as cluster.yml gives it, with its certificate when there is one. */
 export interface IdentitySpec {
@@ -55,9 +56,9 @@ export async function loadIdentity(
   const { utils } = (ssh2 as unknown as { default: typeof ssh2 }).default;
   const parsed = utils.parseKey(fromPkcs8(spec.key), passphrase);
   if (parsed instanceof Error) throw new IdentityError(keyProblem(parsed, spec, passphrase));
-  const key: ParsedKey = parsed;
-  if (!key.isPrivateKey())
+  if (!parsed.isPrivateKey())
     throw new IdentityError(`${spec.keySource} is a public key: it must name the private key`);
+  const key: ParsedKey = signingKey(parsed);
   const keyText = `the key ${spec.keySource}`;
   if (spec.cert === undefined) return { keys: [key], tried: keyText };
   const certSource = spec.certSource ?? 'the certificate';

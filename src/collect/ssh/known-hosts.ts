@@ -21,6 +21,25 @@ export interface KnownHostKey {
 export interface KnownHosts {
   file: string;
   entries: { patterns: string[]; key: KnownHostKey; ca: boolean }[];
+  /**
+   * Built once at parse time, so that looking a host up costs the same with 10 lines as with
+   * 10,000 (a cluster looks up every node): entries whose host patterns are all plain names, by
+   * lower-cased name; and the entries that must be matched pattern by pattern (wildcards,
+   * negations, hashed names), with their patterns compiled.
+   */
+  index: KnownHostsIndex;
+}
+
+interface KnownHostsIndex {
+  byName: Map<string, number[]>;
+  matched: { entry: number; patterns: Pattern[] }[];
+  revoked: KnownHostKey[];
+}
+
+/** One host pattern, compiled: `match` says whether it names the host (before negation). */
+interface Pattern {
+  negated: boolean;
+  match: (name: string) => boolean;
 }
 
 /** A known_hosts of a few hundred thousand hosts; anything bigger is not one. */
@@ -70,7 +89,46 @@ export function parseKnownHosts(text: string, file: string): KnownHosts {
       ca: marker === '@cert-authority',
     });
   });
-  return { file, entries };
+  return { file, entries, index: indexOf(entries) };
+}
+
+/** A pattern that names one host by itself: no wildcard, no negation, not hashed. */
+const plain = (p: string): boolean => !p.startsWith('|') && !p.startsWith('!') && !/[*?]/.test(p);
+
+function indexOf(entries: KnownHosts['entries']): KnownHostsIndex {
+  const byName = new Map<string, number[]>();
+  const matched: KnownHostsIndex['matched'] = [];
+  const compiled = new Map<string, Pattern>();
+  entries.forEach((e, i) => {
+    if (e.ca) return;
+    if (e.patterns.every(plain)) {
+      for (const name of new Set(e.patterns.map((p) => p.toLowerCase()))) {
+        const list = byName.get(name);
+        if (list === undefined) byName.set(name, [i]);
+        else list.push(i);
+      }
+      return;
+    }
+    matched.push({
+      entry: i,
+      patterns: e.patterns.map((p) => {
+        let c = compiled.get(p);
+        if (c === undefined) {
+          c = compile(p);
+          compiled.set(p, c);
+        }
+        return c;
+      }),
+    });
+  });
+  return { byName, matched, revoked: entries.filter((e) => e.key.revoked).map((e) => e.key) };
+}
+
+function compile(p: string): Pattern {
+  if (p.startsWith('|')) return { negated: false, match: (name) => hashedMatch(p, name) };
+  const negated = p.startsWith('!');
+  const re = wildcard(negated ? p.slice(1) : p);
+  return { negated, match: (name) => re.test(name.toLowerCase()) };
 }
 
 /** How known_hosts names a host: `host` on port 22, `[host]:port` otherwise. */
@@ -78,13 +136,13 @@ export const hostEntryName = (host: string, port: number): string =>
   port === 22 ? host : `[${host}]:${port}`;
 
 /** OpenSSH's pattern match: `*` any run, `?` one character, case-insensitive. */
-function wildcard(pattern: string, name: string): boolean {
+function wildcard(pattern: string): RegExp {
   const re = pattern
     .toLowerCase()
     .replace(/[.+^${}()|[\]\\]/g, '\\$&')
     .replace(/\*/g, '.*')
     .replace(/\?/g, '.');
-  return new RegExp(`^${re}$`).test(name.toLowerCase());
+  return new RegExp(`^${re}$`);
 }
 
 function hashedMatch(pattern: string, name: string): boolean {
@@ -95,22 +153,44 @@ function hashedMatch(pattern: string, name: string): boolean {
   return want.length === got.length && timingSafeEqual(want, got);
 }
 
-/** True when the host list matches the name: some pattern matches and no negated one does. */
-export function hostsMatch(patterns: readonly string[], name: string): boolean {
+/** True when the pattern list matches the name: some pattern matches and no negated one does. */
+function matches(patterns: readonly Pattern[], name: string): boolean {
   let matched = false;
   for (const p of patterns) {
-    if (p.startsWith('|')) {
-      if (hashedMatch(p, name)) matched = true;
-    } else if (p.startsWith('!')) {
-      if (wildcard(p.slice(1), name)) return false;
-    } else if (wildcard(p, name)) matched = true;
+    if (p.match(name)) {
+      if (p.negated) return false;
+      matched = true;
+    }
   }
   return matched;
 }
 
-/** The keys known_hosts lists for a host (not the CA lines). */
+/** True when the host list matches the name: some pattern matches and no negated one does. */
+export const hostsMatch = (patterns: readonly string[], name: string): boolean =>
+  matches(patterns.map(compile), name);
+
+/** The keys known_hosts lists for a host (not the CA lines), in the file's order. */
 export function keysFor(known: KnownHosts, name: string): KnownHostKey[] {
-  return known.entries.filter((e) => !e.ca && hostsMatch(e.patterns, name)).map((e) => e.key);
+  const { byName, matched } = known.index;
+  const found = [...(byName.get(name.toLowerCase()) ?? [])];
+  for (const m of matched) if (matches(m.patterns, name)) found.push(m.entry);
+  return found
+    .sort((a, b) => a - b)
+    .map((i) => (known.entries[i] as KnownHosts['entries'][number]).key);
+}
+
+/** A host as known_hosts names it, and the keys listed for it: looked up once per connection. */
+export interface KnownHost {
+  host: string;
+  port: number;
+  /** `host`, or `[host]:port`. */
+  name: string;
+  keys: KnownHostKey[];
+}
+
+export function lookUpHost(known: KnownHosts, host: string, port: number): KnownHost {
+  const name = hostEntryName(host, port);
+  return { host, port, name, keys: keysFor(known, name) };
 }
 
 /** `SHA256:...` as ssh-keygen -l prints a key's fingerprint. */
@@ -133,22 +213,17 @@ export type HostKeyVerdict = { ok: true } | { ok: false; reason: string };
  * key accepts it, a revoked one refuses it, a host listed with other keys only is refused as a
  * changed key (a possible man in the middle), a host not listed at all is refused as unknown.
  */
-export function judgeHostKey(
-  known: KnownHosts,
-  host: string,
-  port: number,
-  blob: Buffer,
-): HostKeyVerdict {
-  const name = hostEntryName(host, port);
-  const keys = keysFor(known, name);
+export function judgeHostKey(known: KnownHosts, host: KnownHost, blob: Buffer): HostKeyVerdict {
+  const { name, port, keys } = host;
+  const revoked = known.index.revoked.find((k) => k.blob.equals(blob));
+  if (revoked === undefined && keys.some((k) => !k.revoked && k.blob.equals(blob)))
+    return { ok: true };
   const print = `${blobType(blob)} ${fingerprint(blob)}`;
-  const revoked = known.entries.find((e) => e.key.revoked && e.key.blob.equals(blob));
   if (revoked !== undefined)
     return {
       ok: false,
-      reason: `host key ${print} of ${name} is marked @revoked in ${known.file}:${revoked.key.line}`,
+      reason: `host key ${print} of ${name} is marked @revoked in ${known.file}:${revoked.line}`,
     };
-  if (keys.some((k) => !k.revoked && k.blob.equals(blob))) return { ok: true };
   const listed = keys.filter((k) => !k.revoked);
   if (listed.length > 0) {
     return {
@@ -162,19 +237,15 @@ export function judgeHostKey(
     ok: false,
     reason:
       `host key verification failed: ${name} is not in ${known.file} (it presented ${print}); ` +
-      `check the fingerprint on the node and add it (ssh-keyscan${port === 22 ? '' : ` -p ${port}`} ${host}), ` +
+      `check the fingerprint on the node and add it (ssh-keyscan${port === 22 ? '' : ` -p ${port}`} ${host.host}), ` +
       'or pass --insecure-ignore-host-key',
   };
 }
 
 /** The host key algorithms to offer first: those of the keys known for the host, as OpenSSH orders them. */
-export function preferredHostKeyAlgorithms(
-  known: KnownHosts,
-  host: string,
-  port: number,
-): string[] {
+export function preferredHostKeyAlgorithms(host: KnownHost): string[] {
   const out: string[] = [];
-  for (const k of keysFor(known, hostEntryName(host, port))) {
+  for (const k of host.keys) {
     const algs = k.type === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [k.type];
     for (const a of algs) if (!out.includes(a)) out.push(a);
   }

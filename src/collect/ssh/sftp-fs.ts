@@ -36,7 +36,7 @@ const call = <T>(what: string, fn: (cb: (err: Error | undefined, v: T) => void) 
     });
   });
 
-/** What read's callback gives: bytes read (0 at end of file). */
+/** Bytes asked of one READ once a file turned out longer than fstat said. */
 const READ_CHUNK = 32 * 1024;
 
 /**
@@ -96,7 +96,7 @@ export function sftpFs(sftp: SFTPWrapper, display: string): NodeFs {
           throw fsError('ECHANGED', `${path} is not the file lstat described`);
         }
         if (st.size > maxBytes) throw fsError('EFBIG', `${path} is larger than ${maxBytes} bytes`);
-        return await readAll(sftp, handle, path, maxBytes);
+        return await readAll(sftp, handle, path, maxBytes, st.size);
       } finally {
         await new Promise<void>((resolve) => {
           sftp.close(handle, () => {
@@ -108,29 +108,37 @@ export function sftpFs(sftp: SFTPWrapper, display: string): NodeFs {
   };
 }
 
-/** Reads to the end of file, refusing more than maxBytes (the file may grow after fstat). */
+/**
+ * Reads to the end of file, refusing more than maxBytes (the file may grow after fstat). The
+ * first read asks for one byte more than fstat's size: SFTP guarantees a read of a regular file
+ * returns what was asked or up to the end of the file, so a shorter answer is the end, and a
+ * small file takes one READ, not a READ and another one for end of file.
+ */
 async function readAll(
   sftp: SFTPWrapper,
   handle: Buffer,
   path: string,
   maxBytes: number,
+  size: number,
 ): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
+  let ask = Math.min(size + 1, READ_CHUNK);
   for (;;) {
-    const buf = Buffer.alloc(READ_CHUNK);
+    const buf = Buffer.alloc(ask);
     const n = await new Promise<number>((resolve, reject) => {
-      sftp.read(handle, buf, 0, READ_CHUNK, total, (err, bytesRead) => {
+      sftp.read(handle, buf, 0, ask, total, (err, bytesRead) => {
         // ssh2 reports end of file as an EOF status error (code 1), or as 0 bytes read.
         if (err !== undefined && (err as { code?: unknown }).code === 1) resolve(0);
         else if (err) reject(sftpError(err, `read ${path}`));
         else resolve(bytesRead);
       });
     });
-    if (n === 0) break;
     total += n;
     if (total > maxBytes) throw fsError('EFBIG', `${path} is larger than ${maxBytes} bytes`);
-    chunks.push(buf.subarray(0, n));
+    if (n > 0) chunks.push(buf.subarray(0, n));
+    if (n < ask) break;
+    ask = READ_CHUNK;
   }
   return Buffer.concat(chunks);
 }
