@@ -223,7 +223,14 @@ export const checkSchema = z.discriminatedUnion('kind', [
         .optional()
         .describe('The verdict when nothing is selected (default: some fail, every error, none pass)'),
     })
-    .strict(),
+    .strict()
+    .refine(
+      (c) => c.namespace === undefined || c.resources.every((r) => KUBERNETES_RESOURCES[r].namespaced),
+      {
+        error: 'namespace names a namespace, but some of the resources are not namespaced',
+        path: ['namespace'],
+      },
+    ),
   z
     .object({
       kind: z.literal('k8s-namespaces'),

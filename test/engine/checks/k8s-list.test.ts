@@ -305,6 +305,7 @@ describe('k8s-list: its parts and its format', () => {
     [{ quantifier: 'most' }, 'quantifier'],
     [{ empty: 'manual' }, 'empty'],
     [{ namespace: 'Default' }, 'namespace'],
+    [{ resources: ['pods', 'podsecuritypolicies'] }, 'some of the resources are not namespaced'],
     [
       { where: { tests: [{ field: 'status.phase', op: 'eq', value: 'Running' }] } },
       'status is never collected',
