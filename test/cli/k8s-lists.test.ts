@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterObjects, fakeKube, pagedList, TOKEN } from '../collect/fake-kube.js';
+import { makeEvidence } from '../helpers/evidence.js';
 import { runCli } from '../helpers/run-cli.js';
 import { SKIP_DOCKER, useEngine, type Engine } from '../integration/engine.js';
 import { runCliAsync } from '../helpers/run-cli-async.js';
@@ -169,4 +170,46 @@ it('the test profile loads, and explain says what each list kind checks', () => 
   expect(r.stdout).toContain('What rkecis checks (k8s-namespaces):');
   expect(r.stdout).toContain('every namespace has at least 1 of networkpolicies');
   expect(r.stdout).toContain('reads Kubernetes lists: namespaces, networkpolicies');
+});
+
+describe('the Kubernetes list kinds in rkecis cluster', () => {
+  it('lists each resource once for the whole cluster, however many nodes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rkecis-k8s-cluster-'));
+    const api = await fakeKube(clusterObjects());
+    try {
+      const bundles = join(dir, 'bundles');
+      mkdirSync(bundles);
+      for (const name of ['cp1', 'cp2', 'w1']) {
+        const e = makeEvidence({ roles: name === 'w1' ? ['worker'] : ['controlplane', 'etcd'] });
+        writeFileSync(join(bundles, `${name}.json`), JSON.stringify({ ...e, node: { name } }));
+      }
+      const r = await runCliAsync([
+        'cluster',
+        '--bundles',
+        bundles,
+        '--kubeconfig',
+        api.kubeconfig,
+        '--profile',
+        PROFILE,
+        '--format',
+        'json',
+      ]);
+      expect(r.stderr).not.toMatch(/error/i);
+      const lists = api.seen.filter((s) => s.path !== '/version').map((s) => s.path);
+      expect(lists).toHaveLength(11);
+      expect(new Set(lists).size).toBe(11);
+      const report = JSON.parse(r.stdout) as { results: { id: string; status: string }[] };
+      expect(Object.fromEntries(report.results.map((x) => [x.id, x.status]))).toEqual({
+        '5.1.5': 'pass',
+        '5.2.1': 'pass',
+        '5.2.3': 'pass',
+        '5.2.9': 'fail',
+        '5.3.2': 'pass',
+        '5.7.4': 'pass',
+      });
+    } finally {
+      await api.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
