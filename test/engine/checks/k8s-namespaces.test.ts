@@ -32,6 +32,14 @@ checkTester(
         actual: '1 of 3 namespaces have fewer than 1 of networkpolicies: empty',
       },
       {
+        name: 'namespaces named like Object.prototype members are namespaces like any other',
+        evidence: k8sEvidence({
+          namespaces: ns('constructor', 'toString', 'hasOwnProperty'),
+          networkpolicies: [np('a', 'toString'), np('b', 'hasOwnProperty')],
+        }),
+        actual: '1 of 3 namespaces have fewer than 1 of networkpolicies: constructor',
+      },
+      {
         name: 'a policy in a namespace that is not listed does not count',
         evidence: k8sEvidence({
           namespaces: ns('default'),
