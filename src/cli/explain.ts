@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { describeCheck } from '../engine/describe.js';
 import { DEFAULT_PROFILE, openProfile } from '../profiles/open.js';
 import type { ProfileControl } from '../profiles/schema.js';
 import { DEFAULT_WIDTH, field, fill, outputWidth, paragraphs } from '../report/formatters/wrap.js';
@@ -10,6 +11,19 @@ const block = (title: string, body: string | undefined, width: number): string[]
   body === undefined || body.trim() === ''
     ? []
     : ['', `${title}:`, ...paragraphs(visible(body), width, '  ')];
+
+/** What rkecis itself checks: the check's kind, what it expects, the evidence it reads. */
+function checked(c: ProfileControl, width: number): string[] {
+  const { expected, reads } = describeCheck(c.check);
+  return [
+    '',
+    `What rkecis checks (${c.check.kind}):`,
+    ...fill(oneLine(visible(expected)), width, '  ', '    '),
+    ...(reads.length > 0
+      ? fill(oneLine(visible(`reads ${reads.join('; ')}`)), width, '  ', '    ')
+      : []),
+  ];
+}
 
 /**
  * The guide's text for one control, as an auditor reads it. Commands are printed whole, each on
@@ -42,6 +56,7 @@ export function explainControl(c: ProfileControl, width = DEFAULT_WIDTH): string
     ...(audits.length > 0 ? ['', 'Audit:', ...audits] : []),
     ...block("Returned value on the guide's node", c.guide.returned, width),
     ...block('Expected', c.expected, width),
+    ...checked(c, width),
     ...block('Mitigation', c.guide.mitigation, width),
     ...block('Remediation', c.remediation, width),
     ...block("How the guide's audit differs (erratum)", c.erratum, width),

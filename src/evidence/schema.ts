@@ -86,7 +86,11 @@ export const resourceEvidenceSchema = z.discriminatedUnion('status', [
     .object({
       status: z.literal('ok'),
       apiVersion: z.string(),
-      items: z.record(z.string(), z.unknown()),
+      items: z
+        .record(z.string(), z.unknown())
+        .describe(
+          "The objects by `namespace/name` (namespaced kinds) or `name`, each with its apiVersion and kind, read page by page; without status, managedFields, last-applied-configuration or containers' environment (env, envFrom)",
+        ),
     })
     .strict(),
   z

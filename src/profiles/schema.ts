@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KUBERNETES_RESOURCES, RESOURCE_NAMES, uncollectedField } from './k8s-resources.js';
 import { linearTimeProblem } from './linear-regex.js';
 import { OPERATOR_NAMES } from './operator-names.js';
 
@@ -107,6 +108,46 @@ export const flagGroupSchema: z.ZodType<FlagGroup> = z.lazy(() =>
 export const flagItemSchema: z.ZodType<FlagItem> = z.lazy(() =>
   z.union([flagTestSchema, flagGroupSchema]),
 );
+/**
+ * Tests on the fields of Kubernetes objects in a list check: a test, or a group of them (an
+ * item with `field` is a test, one without a group), as flag groups are.
+ */
+export interface FieldGroup {
+  match: 'all' | 'any';
+  tests: FieldItem[];
+}
+export type FieldItem = FieldTest | FieldGroup;
+
+/** A field test whose field the collector keeps (never an object's status or containers' env). */
+const listFieldTestSchema = fieldTestSchema.superRefine((t, ctx) => {
+  const problem = uncollectedField(t.field);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, path: ['field'] });
+});
+export const fieldGroupSchema: z.ZodType<FieldGroup> = z.lazy(() =>
+  z
+    .object({
+      match: z.enum(['all', 'any']),
+      tests: z.array(fieldItemSchema).min(1),
+    })
+    .strict(),
+);
+export const fieldItemSchema: z.ZodType<FieldItem> = z.lazy(() =>
+  z.union([listFieldTestSchema, fieldGroupSchema]),
+);
+/** The `select` and `where` of a list check: a group whose `match` defaults to all. */
+const fieldFilterSchema = z
+  .object({ match, tests: z.array(fieldItemSchema).min(1) })
+  .strict();
+export type FieldFilter = z.infer<typeof fieldFilterSchema>;
+
+const resourceName = z.enum(RESOURCE_NAMES, {
+  error: (issue) =>
+    `unknown or unlisted Kubernetes resource ${JSON.stringify(issue.input)}; rkecis lists ${RESOURCE_NAMES.join(', ')}`,
+});
+const namespaceName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a namespace name (RFC 1123 label)');
+
 const target = z.enum(['self', 'entries']).default('self');
 const containerName = z.string().min(1);
 const hostPath = z.string().regex(/^\//, 'an absolute path');
@@ -159,6 +200,56 @@ export const checkSchema = z.discriminatedUnion('kind', [
       name: z.string().min(1),
       match,
       tests: z.array(fieldTestSchema).min(1),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('k8s-list'),
+      resources: z.array(resourceName).min(1).describe('Plural resource names, listed whole'),
+      namespace: namespaceName.optional().describe('Only the objects of this namespace'),
+      select: fieldFilterSchema
+        .optional()
+        .describe('Which objects the control is about (default: every object listed)'),
+      where: fieldFilterSchema
+        .optional()
+        .describe('What the selected objects must satisfy (default: being selected)'),
+      quantifier: z
+        .enum(['some', 'every', 'none'])
+        .describe(
+          'some: at least one selected object satisfies `where`; every: each does; none: none does',
+        ),
+      empty: z
+        .enum(['pass', 'fail', 'error'])
+        .optional()
+        .describe('The verdict when nothing is selected (default: some fail, every error, none pass)'),
+    })
+    .strict()
+    .refine(
+      (c) => c.namespace === undefined || c.resources.every((r) => KUBERNETES_RESOURCES[r].namespaced),
+      {
+        error: 'namespace names a namespace, but some of the resources are not namespaced',
+        path: ['namespace'],
+      },
+    ),
+  z
+    .object({
+      kind: z.literal('k8s-namespaces'),
+      resource: resourceName.refine((r) => KUBERNETES_RESOURCES[r].namespaced, {
+        error: 'k8s-namespaces counts the objects of a namespaced resource',
+      }),
+      min: z.number().int().min(1).default(1),
+      exclude: z.array(namespaceName).default([]).describe('Namespaces the control exempts'),
+    })
+    .strict()
+    .describe('Every namespace has at least `min` objects of a namespaced resource'),
+  z
+    .object({
+      kind: z.literal('k8s-rbac'),
+      query: z
+        .enum(['default-service-accounts'])
+        .describe(
+          'default-service-accounts: every `default` service account has automountServiceAccountToken false, and no (Cluster)RoleBinding gives a default service account or the service-account groups rules beyond `use` of podsecuritypolicies',
+        ),
     })
     .strict(),
   z

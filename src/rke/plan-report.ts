@@ -34,6 +34,8 @@ function rkeFails(need: DeploymentNeed): boolean {
       return RKE_HOST_PATHS[need.path]?.failsByDefault === true;
     case 'k8s-object':
       return need.resource === 'podsecuritypolicies';
+    case 'k8s-objects':
+      return false;
   }
 }
 
@@ -71,6 +73,8 @@ export function deploymentRequirement(c: ProfileControl, need: DeploymentNeed): 
         known?.note ?? 'rkecis scan on the node checks it'
       }.`;
     }
+    case 'k8s-objects':
+      return `Not decided by cluster.yml: after \`rke up\`, ${need.want}. rkecis scan --kubeconfig checks the cluster's ${list(need.resources)}.`;
     case 'k8s-object':
       return `Not decided by cluster.yml: after \`rke up\`, the ${need.resource} object "${need.name}" must exist with ${need.want}. RKE v0.1.x creates only a permissive default-psp: apply the restricted PodSecurityPolicy, its ClusterRole and binding (rkecis remediate writes the manifest), and check with \`rkecis scan --kubeconfig\`.`;
   }

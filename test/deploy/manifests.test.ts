@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { KUBERNETES_RESOURCES } from '../../src/profiles/k8s-resources.js';
 
 /**
  * deploy/*.yaml parse, and each object passes a schema of its kind: the fields rkecis uses, with
@@ -365,6 +366,23 @@ describe('deploy/ manifests', () => {
     expect(
       granted.some((r) => r.verbs.includes('use') && r.resourceNames?.includes('rkecis-collector')),
     ).toBe(true);
+    // Every list a profile may name, from each API group the collector may list it from.
+    for (const [resource, api] of Object.entries(KUBERNETES_RESOURCES))
+      for (const gv of api.groupVersions) {
+        const group = gv.includes('/') ? gv.slice(0, gv.indexOf('/')) : '';
+        expect(
+          granted.some(
+            (r) =>
+              r.verbs.includes('list') &&
+              r.resources.includes(resource) &&
+              r.apiGroups.includes(group),
+          ),
+          `list ${resource} in API group "${group}"`,
+        ).toBe(true);
+      }
+    // Never a secret's data.
+    for (const r of granted) expect(r.resources).not.toContain('secrets');
+    for (const r of granted) expect(r.resources).not.toContain('configmaps');
     // Nothing that writes.
     for (const r of granted) for (const v of r.verbs) expect(['get', 'list', 'use']).toContain(v);
     const psp = schemas.PodSecurityPolicy.parse(byKind('PodSecurityPolicy')[0]);

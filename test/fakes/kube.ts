@@ -49,8 +49,8 @@ export function selfSignedCert(n: 0 | 1): { cert: string; key: string } {
 
 /**
  * An HTTPS API server answering by path, and a kubeconfig (bearer token) that trusts it. A route
- * is found by the whole request URL, or with `match: 'path'` by its path alone (kubectl adds
- * `?timeout=32s`). The tests and the benchmarks (bench/kube-api.ts) share it.
+ * is found by the whole request URL, else by its path; with `match: 'path'` by its path alone
+ * (kubectl adds `?timeout=32s`). The tests and the benchmarks (bench/kube-api.ts) share it.
  */
 export async function fakeKube(
   routes: Readonly<Record<string, KubeRoute>>,
@@ -58,12 +58,15 @@ export async function fakeKube(
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'rkecis-fake-kube-'));
   const { cert, key } = selfSignedCert(0);
-  const seen: { path: string; authorization: string | undefined }[] = [];
+  /** Each request: its path (without the query), its whole URL, its credentials. */
+  const seen: { path: string; url: string; authorization: string | undefined }[] = [];
   const server = https.createServer({ cert, key }, (req, res) => {
-    seen.push({ path: req.url ?? '', authorization: req.headers.authorization });
-    const key =
-      opts.match === 'path' ? new URL(req.url ?? '/', 'https://x').pathname : (req.url ?? '');
-    const route = routes[key];
+    const url = req.url ?? '';
+    const path = url.split('?')[0] ?? '';
+    seen.push({ path, url, authorization: req.headers.authorization });
+    // A route for a whole URL (with its query) first, else for its path: a list route reads
+    // `limit` and `continue` itself. With `match: 'path'` only the path counts.
+    const route = opts.match !== 'path' && Object.hasOwn(routes, url) ? routes[url] : routes[path];
     if (route) {
       route(req, res);
       return;
@@ -177,5 +180,117 @@ export function pspList(apiVersion: string): unknown {
         spec: { privileged: true, allowPrivilegeEscalation: true, runAsUser: { rule: 'RunAsAny' } },
       },
     ],
+  };
+}
+
+/**
+ * A list route that pages as the API server does: `limit` objects a page (all when no limit),
+ * the next page's token in `metadata.continue`, the token of the last page empty. Tokens are
+ * opaque to the client; here they are the offset, prefixed so they look like one.
+ */
+export function pagedList(kind: string, apiVersion: string, items: readonly unknown[]): KubeRoute {
+  return (req, res) => {
+    const q = new URL(req.url ?? '', 'https://x').searchParams;
+    const limit = Number(q.get('limit') ?? items.length) || items.length;
+    const cont = q.get('continue');
+    const from = cont === null ? 0 : Number(cont.replace(/^tok-/, ''));
+    const page = items.slice(from, from + limit);
+    const next = from + limit < items.length ? `tok-${String(from + limit)}` : undefined;
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(
+      JSON.stringify({
+        kind: `${kind}List`,
+        apiVersion,
+        metadata: { resourceVersion: '77', ...(next !== undefined ? { continue: next } : {}) },
+        items: page,
+      }),
+    );
+  };
+}
+
+/** A hardened RKE cluster's objects for the list kinds, by route (Kubernetes 1.23). */
+export function clusterObjects(): Record<string, KubeRoute> {
+  const ns = (name: string) => ({ metadata: { name } });
+  const inNs = (name: string, namespace: string, rest: Record<string, unknown> = {}) => ({
+    metadata: { name, namespace },
+    ...rest,
+  });
+  const namespaces = ['default', 'kube-system', 'ingress-nginx'];
+  const pspUse = {
+    apiGroups: ['policy'],
+    resources: ['podsecuritypolicies'],
+    verbs: ['use'],
+    resourceNames: ['restricted-psp'],
+  };
+  return {
+    '/version': answer({ major: '1', minor: '23', gitVersion: 'v1.23.16' }),
+    '/api/v1/namespaces': pagedList('Namespace', 'v1', namespaces.map(ns)),
+    '/api/v1/serviceaccounts': pagedList(
+      'ServiceAccount',
+      'v1',
+      namespaces.map((n) => inNs('default', n, { automountServiceAccountToken: false })),
+    ),
+    '/apis/networking.k8s.io/v1/networkpolicies': pagedList(
+      'NetworkPolicy',
+      'networking.k8s.io/v1',
+      namespaces.map((n) => inNs('default-allow-all', n, { spec: { podSelector: {} } })),
+    ),
+    '/api/v1/services': pagedList('Service', 'v1', [
+      inNs('kubernetes', 'default', { spec: { type: 'ClusterIP' } }),
+    ]),
+    '/api/v1/pods': pagedList('Pod', 'v1', [
+      inNs('nginx-ingress-controller-x1', 'ingress-nginx', {
+        spec: {
+          containers: [
+            {
+              name: 'controller',
+              env: [{ name: 'POD_PASSWORD', value: 'env-secret-must-not-leak' }],
+              securityContext: { privileged: false },
+            },
+          ],
+        },
+        status: { phase: 'Running', podIP: '10.42.0.7' },
+      }),
+    ]),
+    '/apis/apps/v1/deployments': pagedList('Deployment', 'apps/v1', []),
+    '/apis/policy/v1beta1/podsecuritypolicies': pagedList('PodSecurityPolicy', 'policy/v1beta1', [
+      { metadata: { name: 'default-psp' }, spec: { privileged: true, hostPID: true } },
+      { metadata: { name: 'restricted-psp' }, spec: { privileged: false, hostPID: false } },
+    ]),
+    '/apis/rbac.authorization.k8s.io/v1/clusterroles': pagedList(
+      'ClusterRole',
+      'rbac.authorization.k8s.io/v1',
+      [{ metadata: { name: 'restricted-clusterrole' }, rules: [pspUse] }],
+    ),
+    '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings': pagedList(
+      'ClusterRoleBinding',
+      'rbac.authorization.k8s.io/v1',
+      [
+        {
+          metadata: { name: 'restricted-clusterrolebinding' },
+          roleRef: {
+            apiGroup: 'rbac.authorization.k8s.io',
+            kind: 'ClusterRole',
+            name: 'restricted-clusterrole',
+          },
+          subjects: [
+            {
+              kind: 'Group',
+              apiGroup: 'rbac.authorization.k8s.io',
+              name: 'system:serviceaccounts',
+            },
+          ],
+        },
+      ],
+    ),
+    '/apis/rbac.authorization.k8s.io/v1/roles': pagedList(
+      'Role',
+      'rbac.authorization.k8s.io/v1',
+      [],
+    ),
+    '/apis/rbac.authorization.k8s.io/v1/rolebindings': pagedList(
+      'RoleBinding',
+      'rbac.authorization.k8s.io/v1',
+      [],
+    ),
   };
 }

@@ -6,7 +6,10 @@ import fileMode from './file-mode.js';
 import fileOwner from './file-owner.js';
 import fixed from './fixed.js';
 import flag from './flag.js';
+import k8sList from './k8s-list.js';
+import k8sNamespaces from './k8s-namespaces.js';
 import k8sObject from './k8s-object.js';
+import k8sRbac from './k8s-rbac.js';
 import type { CheckOf, KindModule } from './kind.js';
 
 /** One module for each check kind the profile format defines: a kind without one does not compile. */
@@ -20,6 +23,9 @@ const kinds: KindRegistry = {
   'file-owner': fileOwner,
   'file-content': fileContent,
   'k8s-object': k8sObject,
+  'k8s-list': k8sList,
+  'k8s-namespaces': k8sNamespaces,
+  'k8s-rbac': k8sRbac,
   fixed,
 };
 
@@ -43,6 +49,12 @@ export function runCheck(check: Check, ctx: EvalContext): Verdict {
       return fileContent.evaluate(check, ctx);
     case 'k8s-object':
       return k8sObject.evaluate(check, ctx);
+    case 'k8s-list':
+      return k8sList.evaluate(check, ctx);
+    case 'k8s-namespaces':
+      return k8sNamespaces.evaluate(check, ctx);
+    case 'k8s-rbac':
+      return k8sRbac.evaluate(check, ctx);
     case 'fixed':
       return fixed.evaluate(check, ctx);
   }

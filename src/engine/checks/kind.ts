@@ -38,7 +38,8 @@ export interface EvidenceNeeds {
 export type DeploymentNeed =
   | { what: 'files'; paths: readonly string[]; entries: boolean; want: string }
   | { what: 'file-content'; path: string; want: string }
-  | { what: 'k8s-object'; resource: string; name: string; want: string };
+  | { what: 'k8s-object'; resource: string; name: string; want: string }
+  | { what: 'k8s-objects'; resources: readonly string[]; want: string };
 
 /** A container's flags while a fix is worked out: flag (`--name`) -> value; a missing key is unset. */
 export type FlagState = Map<string, string>;
