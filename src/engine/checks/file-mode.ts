@@ -1,6 +1,15 @@
 import { bitmask } from '../operators/bitmask.js';
-import { foundFiles, JUDGED_FILE_MESSAGES, judgedFiles } from './files.js';
+import {
+  foundFiles,
+  JUDGED_FILE_MESSAGES,
+  judgedFiles,
+  offendingPaths,
+  plannedPaths,
+  scopeIsPlain,
+  scopeText,
+} from './files.js';
 import { defineKind, verdictsOf } from './kind.js';
+import { requireFiles } from './file-needs.js';
 
 const messages = JUDGED_FILE_MESSAGES;
 const verdict = verdictsOf(messages);
@@ -11,31 +20,36 @@ export default defineKind<'file-mode'>({
 
   evaluate(check, ctx) {
     const expected = `${check.max} or more restrictive`;
-    const judged = judgedFiles(ctx, check.paths, check.target);
-    if ('id' in judged) return verdict('error', expected, judged.id, judged.data);
-    const bad = judged.filter((j) => !bitmask(j.file.mode, check.max));
-    const found = foundFiles(judged, (f) => f.mode, bad, check.target);
+    const judged = judgedFiles(ctx, check);
+    if ('problem' in judged)
+      return verdict(judged.status, expected, judged.problem.id, judged.problem.data);
+    const bad = judged.judged.filter((j) => !bitmask(j.file.mode, check.max));
+    const found = foundFiles(judged.judged, (f) => f.mode, bad, check, judged.paths);
     return verdict(bad.length === 0 ? 'pass' : 'fail', expected, found.id, found.data);
   },
 
-  requires(check, needs) {
-    for (const p of check.paths) needs.file(p, { entries: check.target === 'entries' });
-  },
+  requires: requireFiles,
 
   plan: (check) => ({
     what: 'files',
-    paths: check.paths,
-    entries: check.target === 'entries',
-    want: `mode ${check.max} or more restrictive`,
+    paths: plannedPaths(check),
+    entries: check.target !== 'self',
+    want: `mode ${check.max} or more restrictive${scopeIsPlain(check) ? '' : ` (${scopeText(check, plannedPaths(check))})`}`,
   }),
 
-  fix: (check, v) =>
-    v.status === 'error'
+  fix(check, v) {
+    if (v.status === 'error' || v.status === 'not-applicable') return undefined;
+    if (scopeIsPlain(check))
+      return {
+        to: 'file-mode',
+        paths: check.paths ?? [],
+        entries: check.target === 'entries',
+        max: check.max,
+      };
+    // Globs or a flag's path: the files found offending, each by its own path.
+    const paths = offendingPaths(v.found);
+    return paths.length === 0
       ? undefined
-      : {
-          to: 'file-mode',
-          paths: check.paths,
-          entries: check.target === 'entries',
-          max: check.max,
-        },
+      : { to: 'file-mode', paths, entries: false, max: check.max };
+  },
 });

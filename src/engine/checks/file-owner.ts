@@ -1,4 +1,13 @@
-import { foundFiles, JUDGED_FILE_MESSAGES, judgedFiles } from './files.js';
+import {
+  foundFiles,
+  JUDGED_FILE_MESSAGES,
+  judgedFiles,
+  offendingPaths,
+  plannedPaths,
+  scopeIsPlain,
+  scopeText,
+} from './files.js';
+import { requireFiles } from './file-needs.js';
 import { defineKind, verdictsOf } from './kind.js';
 
 const messages = JUDGED_FILE_MESSAGES;
@@ -12,33 +21,38 @@ export default defineKind<'file-owner'>({
 
   evaluate(check, ctx) {
     const expected = check.owner;
-    const judged = judgedFiles(ctx, check.paths, check.target);
-    if ('id' in judged) return verdict('error', expected, judged.id, judged.data);
-    const bad = judged.filter((j) => show(j.file) !== check.owner);
-    const found = foundFiles(judged, show, bad, check.target);
+    const judged = judgedFiles(ctx, check);
+    if ('problem' in judged)
+      return verdict(judged.status, expected, judged.problem.id, judged.problem.data);
+    const bad = judged.judged.filter((j) => show(j.file) !== check.owner);
+    const found = foundFiles(judged.judged, show, bad, check, judged.paths);
     return verdict(bad.length === 0 ? 'pass' : 'fail', expected, found.id, found.data);
   },
 
-  requires(check, needs) {
-    for (const p of check.paths) needs.file(p, { entries: check.target === 'entries' });
-  },
+  requires: requireFiles,
 
   plan: (check) => ({
     what: 'files',
-    paths: check.paths,
-    entries: check.target === 'entries',
-    want: `owned by ${check.owner}`,
+    paths: plannedPaths(check),
+    entries: check.target !== 'self',
+    want: `owned by ${check.owner}${scopeIsPlain(check) ? '' : ` (${scopeText(check, plannedPaths(check))})`}`,
   }),
 
   fix(check, v) {
-    if (v.status === 'error') return undefined;
+    if (v.status === 'error' || v.status === 'not-applicable') return undefined;
     const [user = 'root', group = 'root'] = check.owner.split(':');
-    return {
-      to: 'file-owner',
-      paths: check.paths,
-      entries: check.target === 'entries',
-      user,
-      group,
-    };
+    if (scopeIsPlain(check))
+      return {
+        to: 'file-owner',
+        paths: check.paths ?? [],
+        entries: check.target === 'entries',
+        user,
+        group,
+      };
+    // Globs or a flag's path: the files found offending, each by its own path.
+    const paths = offendingPaths(v.found);
+    return paths.length === 0
+      ? undefined
+      : { to: 'file-owner', paths, entries: false, user, group };
   },
 });
