@@ -85,31 +85,32 @@ const configKey = z
   );
 /**
  * One test of a container's settings: a `flag` (optionally falling back to a `config` key of the
- * YAML file the container's `--config` names, as the kubelet does), or an `env` variable.
+ * YAML file the container's `--config` names, as the kubelet does), or an `env` variable. Two
+ * forms, each with its key required, so that an item with neither reads as no test at all (a
+ * group's problems are then the ones shown).
  */
-export const flagTestSchema = z
+const flagKeyedTest = z
   .object({
-    flag: flagName.optional(),
-    env: envName
-      .optional()
-      .describe(
-        "An environment variable of the container instead of a flag (etcd's ETCD_AUTO_TLS): only the variables profiles name are ever collected",
-      ),
+    flag: flagName,
     config: configKey
       .optional()
       .describe(
-        "With `flag`: the key of the YAML file named by the container's --config that the component reads when the flag is not given (the kubelet's readOnlyPort); a given flag wins",
+        "The key of the YAML file named by the container's --config that the component reads when the flag is not given (the kubelet's readOnlyPort); a given flag wins",
       ),
     ...testFields,
   })
   .strict()
-  .superRefine((t, ctx) => {
-    if ((t.flag === undefined) === (t.env === undefined))
-      ctx.addIssue({ code: 'custom', message: 'a test names either a "flag" or an "env"' });
-    if (t.config !== undefined && t.flag === undefined)
-      ctx.addIssue({ code: 'custom', message: '"config" falls back from a "flag": name the flag' });
-    refineTest(t, ctx);
-  });
+  .superRefine(refineTest);
+const envKeyedTest = z
+  .object({
+    env: envName.describe(
+      "An environment variable of the container instead of a flag (etcd's ETCD_AUTO_TLS): only the variables profiles name are ever collected",
+    ),
+    ...testFields,
+  })
+  .strict()
+  .superRefine(refineTest);
+export const flagTestSchema = z.union([flagKeyedTest, envKeyedTest]);
 export const fieldTestSchema = z
   .object({ field: z.string().min(1), ...testFields })
   .strict()
@@ -139,7 +140,8 @@ export const flagGroupSchema: z.ZodType<FlagGroup> = z.lazy(() =>
 );
 /** A flag test, or a group of them: an item with `flag` or `env` is a test, one without is a group. */
 export const flagItemSchema: z.ZodType<FlagItem> = z.lazy(() =>
-  z.union([flagTestSchema, flagGroupSchema]),
+  // The group first: each form counts as one issue when neither matches, and a tie goes first.
+  z.union([flagGroupSchema, flagTestSchema]),
 );
 const target = z
   .enum(['self', 'entries', 'self-and-entries'])

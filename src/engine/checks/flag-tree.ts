@@ -30,13 +30,12 @@ export interface FlagPlan {
 }
 
 /** A test's key: `--name` for a flag (as parseFlags keys it), the variable's name for `env`. */
-const itemKey = (item: FlagTest): string =>
-  item.flag !== undefined ? keyOf(item.flag) : (item.env ?? '');
+const itemKey = (item: FlagTest): string => ('flag' in item ? keyOf(item.flag) : item.env);
 
 /** A test's subject in words: the flag (and the config key it falls back to), or the variable. */
 const subjectOf = (item: FlagTest): string =>
-  item.flag === undefined
-    ? `${item.env ?? ''} (environment)`
+  !('flag' in item)
+    ? `${item.env} (environment)`
     : item.config === undefined
       ? item.flag
       : `${item.flag} (else ${item.config} in the --config file)`;
@@ -65,8 +64,8 @@ function compile(
       if (isFlagGroup(item)) return compile(item.tests, item.match, names, places, extras);
       const key = itemKey(item);
       if (!names.includes(key)) names.push(key);
-      if (item.env !== undefined && !extras.env.includes(item.env)) extras.env.push(item.env);
-      if (item.config !== undefined) extras.config.set(key, item.config);
+      if ('env' in item && !extras.env.includes(item.env)) extras.env.push(item.env);
+      if ('flag' in item && item.config !== undefined) extras.config.set(key, item.config);
       const others = direct.filter((k) => k !== key);
       const before = places.get(key);
       // Only a comparison (`op`), which an unset flag fails, makes an alternative: an unset flag
