@@ -40,7 +40,10 @@ export const containerEvidenceSchema = z.discriminatedUnion('status', [
           "docker inspect .Mounts, when a control reads a path through them: where the container's paths are on the host",
         ),
       env: z
-        .record(z.string(), z.string().nullable())
+        .record(
+          z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'),
+          z.string().nullable(),
+        )
         .optional()
         .describe(
           'Only the environment variables some control names: name -> value, null when the container does not set it. No other variable is ever collected',
