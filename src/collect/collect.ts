@@ -2,7 +2,14 @@ import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { InputError } from '../base/errors.js';
-import { evidenceRequirements } from '../engine/requirements.js';
+import { resolveFromFlags } from '../engine/checks/paths-from.js';
+import { flagSyntaxOf, parseFlags } from '../engine/flags.js';
+import {
+  addFileWant,
+  evidenceRequirements,
+  type EvidenceRequirements,
+  type FileWant,
+} from '../engine/requirements.js';
 import {
   EVIDENCE_API_VERSION,
   EVIDENCE_KIND,
@@ -17,6 +24,7 @@ import {
   DockerClient,
   dockerEndpoint,
   type DockerTlsOptions,
+  type InspectWant,
 } from './docker.js';
 import { collectFiles } from './host-files.js';
 import {
@@ -125,12 +133,24 @@ export async function collectFrom(src: CollectSources): Promise<Evidence> {
   ].sort();
   const kube = 'source' in src.kubernetes ? src.kubernetes.source : undefined;
 
+  const inspectWants = new Map<string, InspectWant>();
+  for (const name of wanted.mounts) inspectWants.set(name, { mounts: true });
+  for (const { container, names } of wanted.env)
+    inspectWants.set(container, { ...inspectWants.get(container), env: names });
+
   // An endpoint that is not Docker fails the scan before anything else is read.
   await src.docker.ping();
   const fs = lstatOnce(src.fs);
+  const inspected = src.docker.inspectAll(containerNames, inspectWants);
+  // Files whose paths container flags name are known once the containers are inspected: then
+  // every file is read in one go, each path once. Without such files, all at the same time.
+  const filesRead =
+    wanted.fromFlags.length === 0
+      ? collectFiles(fs, wanted.files)
+      : inspected.then((c) => collectFiles(fs, withFlagPaths(wanted, c)));
   const [containers, files, kubernetes, ownName] = await Promise.all([
-    src.docker.inspectAll(containerNames),
-    collectFiles(fs, wanted.files),
+    inspected,
+    filesRead,
     kube !== undefined && wanted.kubernetes.length > 0
       ? collectKubernetes(kube, wanted.kubernetes, src.timeoutMs)
       : undefined,
@@ -164,6 +184,28 @@ export async function collectFrom(src: CollectSources): Promise<Evidence> {
     files,
     ...(kubernetes !== undefined ? { kubernetes: kubernetes.evidence } : {}),
   };
+}
+
+/**
+ * The files to read: the profile's own paths and those its `from` flags name on this node (through
+ * the inspected containers' flags and mounts, by the engine's own rule), each path once with what
+ * any check wants of it. A flag's path that leads nowhere readable is left out: the engine finds
+ * the same problem and says it on the control.
+ */
+export function withFlagPaths(
+  wanted: EvidenceRequirements,
+  containers: Evidence['containers'],
+): FileWant[] {
+  const files = new Map(wanted.files.map((f) => [f.path, { ...f }]));
+  for (const { from, entries, content } of wanted.fromFlags) {
+    const c = Object.hasOwn(containers, from.container) ? containers[from.container] : undefined;
+    if (c?.status !== 'present') continue;
+    const flags = parseFlags(c.args, flagSyntaxOf(from.container));
+    const r = resolveFromFlags(from, flags, c.mounts, true);
+    if ('id' in r) continue;
+    addFileWant(files, r.hostPath, { entries, content });
+  }
+  return [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** Declared roles, with any role the containers show on top (RKE runs a kubelet on every node). */

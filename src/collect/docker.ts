@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { InputError } from '../base/errors.js';
-import type { ContainerEvidence } from '../evidence/schema.js';
+import type { ContainerEvidence, Mount } from '../evidence/schema.js';
 import { credentialFileProblem, expandHome, readCredentialFile } from '../base/credential-file.js';
 import { HttpGetError, httpGet, parseJson, type HttpResponse } from './http-get.js';
 
@@ -254,8 +254,11 @@ export class DockerClient {
     return { apiVersion: typeof apiVersion === 'string' ? apiVersion : 'unknown' };
   }
 
-  /** One container's inspect, reduced to what controls read; Env never leaves this function. */
-  async inspect(name: string): Promise<ContainerEvidence> {
+  /**
+   * One container's inspect, reduced to what controls read: with `mounts`, its mounts; with
+   * `env`, those variables of its environment and no other (the rest never leaves this function).
+   */
+  async inspect(name: string, want: InspectWant = {}): Promise<ContainerEvidence> {
     let res;
     try {
       res = await this.get(`/containers/${encodeURIComponent(name)}/json`);
@@ -272,25 +275,81 @@ export class DockerClient {
         reason: `docker inspect ${name}: HTTP ${res.status}${engineMessage(res.body)}`,
       };
     }
-    const reduced = reduceInspect(parseJson(res.body));
+    const reduced = reduceInspect(parseJson(res.body), want);
     return typeof reduced === 'string'
       ? { status: 'error', reason: `docker inspect ${name}: ${reduced}` }
       : reduced;
   }
 
-  /** Inspects each container once, all at once. */
-  async inspectAll(names: readonly string[]): Promise<Record<string, ContainerEvidence>> {
-    const results = await Promise.all(names.map((n) => this.inspect(n)));
+  /** Inspects each container once, all at once; `want` by container name. */
+  async inspectAll(
+    names: readonly string[],
+    want: ReadonlyMap<string, InspectWant> = new Map(),
+  ): Promise<Record<string, ContainerEvidence>> {
+    const results = await Promise.all(names.map((n) => this.inspect(n, want.get(n))));
     return Object.fromEntries(names.map((n, i) => [n, results[i] as ContainerEvidence]));
   }
 }
 
+/** What of a container beyond its args some control reads. */
+export interface InspectWant {
+  mounts?: boolean;
+  /** The environment variables named by controls: the only ones ever read. */
+  env?: readonly string[];
+}
+
+/**
+ * The named variables of an inspect's `Config.Env` (`NAME=value` items): name -> value, or null
+ * when the container does not set it. The first item of a name wins, as Go's os.Getenv reads a
+ * process's environment (etcd is a Go program). Every other item is dropped here, unread.
+ */
+function namedEnv(env: unknown, names: readonly string[]): Record<string, string | null> | string {
+  if (env !== null && env !== undefined && !Array.isArray(env))
+    return `the answer's Config.Env is ${typeName(env)}, not a list; the container's environment cannot be read`;
+  const out = Object.create(null) as Record<string, string | null>;
+  for (const n of names) out[n] = null;
+  // The engine answers null for a container without any variable.
+  for (const item of (env ?? []) as unknown[]) {
+    if (typeof item !== 'string')
+      return `an item of the answer's Config.Env is ${typeName(item)}, not NAME=value; the container's environment cannot be read`;
+    const eq = item.indexOf('=');
+    const name = eq < 0 ? item : item.slice(0, eq);
+    if (Object.hasOwn(out, name) && out[name] === null && eq >= 0) out[name] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+/** The inspect's mounts: type, source, destination and rw of each (nothing else). */
+function mountsOf(mounts: unknown): Mount[] | string {
+  if (!Array.isArray(mounts))
+    return `the answer's Mounts is ${typeName(mounts)}, not a list; the container's mounts cannot be read`;
+  const out: Mount[] = [];
+  for (const [i, m] of (mounts as unknown[]).entries()) {
+    const r = (m ?? {}) as {
+      Type?: unknown;
+      Source?: unknown;
+      Destination?: unknown;
+      RW?: unknown;
+    };
+    if (
+      typeof r.Type !== 'string' ||
+      typeof r.Source !== 'string' ||
+      typeof r.Destination !== 'string' ||
+      typeof r.RW !== 'boolean'
+    )
+      return `the answer's Mounts[${i}] has no Type, Source, Destination and RW; the container's mounts cannot be read`;
+    out.push({ type: r.Type, source: r.Source, destination: r.Destination, rw: r.RW });
+  }
+  return out;
+}
+
 /**
  * Picks the fields controls read, or says why the answer cannot be read. Anything else, Env above
- * all, is dropped here. A field a control reads that is missing or of another type is unreadable
- * evidence, not an empty one: `"Args": null` is not "no arguments" (every RKE component has them).
+ * all (but the variables named in `want`), is dropped here. A field a control reads that is
+ * missing or of another type is unreadable evidence, not an empty one: `"Args": null` is not "no
+ * arguments" (every RKE component has them).
  */
-export function reduceInspect(data: unknown): ContainerEvidence | string {
+export function reduceInspect(data: unknown, want: InspectWant = {}): ContainerEvidence | string {
   if (typeof data !== 'object' || data === null || Array.isArray(data))
     return 'the engine answered something that is not inspect JSON';
   const d = data as {
@@ -298,8 +357,9 @@ export function reduceInspect(data: unknown): ContainerEvidence | string {
     Name?: unknown;
     Path?: unknown;
     Args?: unknown;
-    Config?: { Image?: unknown } | null;
+    Config?: { Image?: unknown; Env?: unknown } | null;
     State?: { Status?: unknown; Running?: unknown } | null;
+    Mounts?: unknown;
   };
   const args = d.Args;
   if (!Array.isArray(args))
@@ -311,6 +371,11 @@ export function reduceInspect(data: unknown): ContainerEvidence | string {
     return `the answer's Path is ${typeName(d.Path)}, not a string (the entrypoint)`;
   if (typeof d.State?.Status !== 'string' || typeof d.State.Running !== 'boolean')
     return "the answer's State has no Status and Running; the container's state cannot be read";
+  const mounts = want.mounts === true ? mountsOf(d.Mounts) : undefined;
+  if (typeof mounts === 'string') return mounts;
+  const env =
+    want.env !== undefined && want.env.length > 0 ? namedEnv(d.Config?.Env, want.env) : undefined;
+  if (typeof env === 'string') return env;
   return {
     status: 'present',
     ...(typeof d.Id === 'string' ? { id: d.Id } : {}),
@@ -320,6 +385,8 @@ export function reduceInspect(data: unknown): ContainerEvidence | string {
     path: d.Path,
     args: [...(args as string[])],
     state: { status: d.State.Status, running: d.State.Running },
+    ...(mounts !== undefined ? { mounts } : {}),
+    ...(env !== undefined ? { env } : {}),
   };
 }
 

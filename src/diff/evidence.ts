@@ -79,6 +79,36 @@ function diffContainer(name: string, a: ContainerEvidence, b: ContainerEvidence)
     else if (vb === undefined) at('removed', flag, showFlag(flag, va), undefined);
     else at('changed', flag, va, vb);
   }
+  // The variables both scans collected (a profile names them; one not collected says nothing).
+  const ea = a.env ?? {};
+  const eb = b.env ?? {};
+  for (const n of sortedUnion(ea, eb)) {
+    const va = own(ea, n);
+    const vb = own(eb, n);
+    if (va === undefined || vb === undefined || va === vb) continue;
+    const item = `env ${n}`;
+    if (va === null) at('added', item, undefined, vb ?? '');
+    else if (vb === null) at('removed', item, va, undefined);
+    else at('changed', item, va, vb);
+  }
+  // Mounts, by where the container sees them, when both scans read them.
+  if (a.mounts !== undefined && b.mounts !== undefined) {
+    const byDest = (ms: NonNullable<typeof a.mounts>): Record<string, string> =>
+      Object.fromEntries(
+        ms.map((m) => [m.destination, `${m.type} ${m.source} (${m.rw ? 'rw' : 'ro'})`]),
+      );
+    const ma = byDest(a.mounts);
+    const mb = byDest(b.mounts);
+    for (const d of sortedUnion(ma, mb)) {
+      const va = own(ma, d);
+      const vb = own(mb, d);
+      if (va === vb) continue;
+      const item = `mount ${d}`;
+      if (va === undefined) at('added', item, undefined, vb);
+      else if (vb === undefined) at('removed', item, va, undefined);
+      else at('changed', item, va, vb);
+    }
+  }
   return out;
 }
 

@@ -43,7 +43,10 @@ function dataRecords(data: Json): [Json, string, Json][] {
     out.push([parent, key, v]);
     return v;
   };
-  add(data, 'containers');
+  const containers = add(data, 'containers');
+  // Environment variables, by the names profiles give them (`__proto__` is a valid name).
+  for (const c of containers === undefined ? [] : Object.values(containers))
+    if (isRecord(c)) add(c, 'env');
   const files = add(data, 'files');
   // Folders' entries, breadth first (iterative: depth is refused before, not measured here).
   const folders = files === undefined ? [] : Object.values(files);

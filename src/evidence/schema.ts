@@ -12,6 +12,17 @@ export const roleSchema = z.enum(ROLES);
 
 const reason = z.string().min(1).describe('Why the evidence could not be had');
 
+/** One of a container's mounts: a host path (source) seen in the container at destination. */
+export const mountSchema = z
+  .object({
+    type: z.string().describe('bind, volume, tmpfs...'),
+    source: z.string().describe('The host path ("" for a tmpfs)'),
+    destination: z.string().describe("The path in the container's filesystem"),
+    rw: z.boolean(),
+  })
+  .strict();
+export type Mount = z.infer<typeof mountSchema>;
+
 export const containerEvidenceSchema = z.discriminatedUnion('status', [
   z
     .object({
@@ -22,6 +33,21 @@ export const containerEvidenceSchema = z.discriminatedUnion('status', [
       path: z.string().describe('The entrypoint (docker inspect .Path)'),
       args: z.array(z.string()).describe('docker inspect .Args: the command and its flags'),
       state: z.object({ status: z.string(), running: z.boolean() }).strict(),
+      mounts: z
+        .array(mountSchema)
+        .optional()
+        .describe(
+          "docker inspect .Mounts, when a control reads a path through them: where the container's paths are on the host",
+        ),
+      env: z
+        .record(
+          z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'),
+          z.string().nullable(),
+        )
+        .optional()
+        .describe(
+          'Only the environment variables some control names: name -> value, null when the container does not set it. No other variable is ever collected',
+        ),
     })
     .strict(),
   z.object({ status: z.literal('absent') }).strict(),

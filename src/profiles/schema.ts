@@ -73,10 +73,45 @@ function refineTest(
 }
 
 const flagName = z.string().regex(/^--?[A-Za-z0-9][A-Za-z0-9-]*$/, 'a flag like --name');
-export const flagTestSchema = z
-  .object({ flag: flagName, ...testFields })
+/** An environment variable's name, as a shell and Docker's `Env` write it. */
+export const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name like ETCD_AUTO_TLS');
+/** A key of a YAML configuration file, dotted: `authentication.anonymous.enabled`. */
+const configKey = z
+  .string()
+  .regex(
+    /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/,
+    'a dotted key of the config file like authentication.anonymous.enabled',
+  );
+/**
+ * One test of a container's settings: a `flag` (optionally falling back to a `config` key of the
+ * YAML file the container's `--config` names, as the kubelet does), or an `env` variable. Two
+ * forms, each with its key required, so that an item with neither reads as no test at all (a
+ * group's problems are then the ones shown).
+ */
+const flagKeyedTest = z
+  .object({
+    flag: flagName,
+    config: configKey
+      .optional()
+      .describe(
+        "The key of the YAML file named by the container's --config that the component reads when the flag is not given (the kubelet's readOnlyPort); a given flag wins",
+      ),
+    ...testFields,
+  })
   .strict()
   .superRefine(refineTest);
+const envKeyedTest = z
+  .object({
+    env: envName.describe(
+      "An environment variable of the container instead of a flag (etcd's ETCD_AUTO_TLS): only the variables profiles name are ever collected",
+    ),
+    ...testFields,
+  })
+  .strict()
+  .superRefine(refineTest);
+export const flagTestSchema = z.union([flagKeyedTest, envKeyedTest]);
 export const fieldTestSchema = z
   .object({ field: z.string().min(1), ...testFields })
   .strict()
@@ -104,9 +139,10 @@ export const flagGroupSchema: z.ZodType<FlagGroup> = z.lazy(() =>
     })
     .strict(),
 );
-/** A flag test, or a group of them: an item with `flag` is a test, one without is a group. */
+/** A flag test, or a group of them: an item with `flag` or `env` is a test, one without is a group. */
 export const flagItemSchema: z.ZodType<FlagItem> = z.lazy(() =>
-  z.union([flagTestSchema, flagGroupSchema]),
+  // The group first: each form counts as one issue when neither matches, and a tie goes first.
+  z.union([flagGroupSchema, flagTestSchema]),
 );
 /**
  * Tests on the fields of Kubernetes objects in a list check: a test, or a group of them (an
@@ -148,9 +184,93 @@ const namespaceName = z
   .string()
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a namespace name (RFC 1123 label)');
 
-const target = z.enum(['self', 'entries']).default('self');
+const target = z
+  .enum(['self', 'entries', 'self-and-entries'])
+  .default('self')
+  .describe(
+    'self: the paths themselves; entries: the entries of each folder (not descended into); self-and-entries: both',
+  );
 const containerName = z.string().min(1);
-const hostPath = z.string().regex(/^\//, 'an absolute path');
+const hostPath = z
+  .string()
+  .regex(/^\//, 'an absolute path')
+  .refine((p) => !p.split('/').includes('..'), {
+    error: 'a path without ".." (it could lead out of --root)',
+  });
+
+/**
+ * A glob on the names of a folder's entries: `*` any run of characters (a leading dot too, unlike
+ * a shell: a hidden key file is still a key file), `?` one character, anything else itself. A
+ * name only: a `/` or a `..` could name a file outside the folder, and out of --root.
+ */
+const nameGlob = z
+  .string()
+  .min(1)
+  .refine((g) => !g.includes('/') && !g.includes('\0') && g !== '.' && g !== '..', {
+    error: 'a glob on entry names (* and ?), without "/" and not "." or ".." (it could lead out of the folder)',
+  });
+
+/**
+ * A path read from a container's flag (its value, else `default` when the control gives one), in
+ * the container's filesystem: mapped to the host's through the container's bind mounts.
+ */
+export const pathFromSchema = z
+  .object({
+    container: containerName,
+    flag: flagName,
+    default: hostPath.optional().describe('The path the component uses when the flag is not set'),
+  })
+  .strict();
+export type PathFrom = z.infer<typeof pathFromSchema>;
+
+const fileTarget = {
+  paths: z.array(hostPath).min(1).optional(),
+  from: pathFromSchema.optional().describe('The path from a container flag, instead of paths'),
+  target,
+  match: z
+    .array(nameGlob)
+    .min(1)
+    .optional()
+    .describe('Only the entries whose names match one of these globs (default: every entry)'),
+  exclude: z
+    .array(nameGlob)
+    .min(1)
+    .optional()
+    .describe('Leaves out the entries whose names match one of these globs'),
+  empty: z
+    .enum(['error', 'pass'])
+    .optional()
+    .describe('The verdict when no entry is judged (default error: nothing proven is no pass)'),
+  optional: z
+    .boolean()
+    .optional()
+    .describe(
+      'If it exists, check it: a path that does not exist (or a `from` flag not set, without a default) is not-applicable',
+    ),
+};
+
+function refineFiles(
+  c: {
+    paths?: unknown;
+    from?: unknown;
+    target: string;
+    match?: unknown;
+    exclude?: unknown;
+    empty?: unknown;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  if ((c.paths === undefined) === (c.from === undefined))
+    ctx.addIssue({ code: 'custom', message: 'a file check names either "paths" or "from"' });
+  if (c.target === 'self')
+    for (const key of ['match', 'exclude', 'empty'] as const)
+      if (c[key] !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `"${key}" is about a folder's entries: give target entries or self-and-entries`,
+        });
+}
 
 export const checkSchema = z.discriminatedUnion('kind', [
   z
@@ -171,28 +291,34 @@ export const checkSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('file-mode'),
-      paths: z.array(hostPath).min(1),
-      target,
+      ...fileTarget,
       max: z.string().regex(/^[0-7]{3,4}$/, 'an octal mode like "644"'),
     })
-    .strict(),
+    .strict()
+    .superRefine(refineFiles),
   z
     .object({
       kind: z.literal('file-owner'),
-      paths: z.array(hostPath).min(1),
-      target,
+      ...fileTarget,
       owner: z.string().regex(/^[^:\s]+:[^:\s]+$/, 'user:group'),
     })
-    .strict(),
+    .strict()
+    .superRefine(refineFiles),
   z
     .object({
       kind: z.literal('file-content'),
-      path: hostPath,
+      path: hostPath.optional(),
+      from: pathFromSchema.optional().describe('The path from a container flag, instead of path'),
+      optional: fileTarget.optional,
       format: z.literal('yaml'),
       select: z.string().min(1),
       test: valueTestSchema,
     })
-    .strict(),
+    .strict()
+    .superRefine((c, ctx) => {
+      if ((c.path === undefined) === (c.from === undefined))
+        ctx.addIssue({ code: 'custom', message: 'a file-content check names either "path" or "from"' });
+    }),
   z
     .object({
       kind: z.literal('k8s-object'),

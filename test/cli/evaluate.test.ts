@@ -128,11 +128,12 @@ describe('bad input: one clear message, exit 2, nothing written', () => {
           path: '/p',
           args: [],
           state: { status: 'running', running: true },
+          // A container's environment is only ever a map of the variables controls name.
           env: ['A=b'],
         },
       },
     }),
-    /unknown key "env"/,
+    /invalid evidence at containers\.etcd\.env/,
   );
 
   it('a missing file', () => {

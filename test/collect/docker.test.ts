@@ -338,3 +338,75 @@ describe('reduceInspect', () => {
     expect(reduceInspect(v)).toMatch(why);
   });
 });
+
+describe('reduceInspect: mounts and named environment variables, when asked', () => {
+  const inspect = {
+    Name: '/etcd',
+    Path: '/usr/local/bin/etcd',
+    Args: ['--data-dir=/var/lib/rancher/etcd/'],
+    State: { Status: 'running', Running: true },
+    Config: {
+      Image: 'etcd',
+      Env: ['SECRET=s3cr3t', 'ETCD_AUTO_TLS=false', 'ETCD_AUTO_TLS=true', 'PATH=/usr/bin', 'BARE'],
+    },
+    Mounts: [
+      {
+        Type: 'bind',
+        Source: '/var/lib/etcd',
+        Destination: '/var/lib/rancher/etcd',
+        Mode: 'z',
+        RW: true,
+        Propagation: 'rprivate',
+      },
+      { Type: 'tmpfs', Source: '', Destination: '/run', Mode: '', RW: false, Propagation: '' },
+    ],
+  };
+
+  it('keeps neither unless a control reads them', () => {
+    const r = reduceInspect(inspect);
+    expect(r).not.toHaveProperty('env');
+    expect(r).not.toHaveProperty('mounts');
+    expect(JSON.stringify(r)).not.toContain('s3cr3t');
+  });
+
+  it('keeps type, source, destination and rw of each mount', () => {
+    expect(reduceInspect(inspect, { mounts: true })).toMatchObject({
+      mounts: [
+        { type: 'bind', source: '/var/lib/etcd', destination: '/var/lib/rancher/etcd', rw: true },
+        { type: 'tmpfs', source: '', destination: '/run', rw: false },
+      ],
+    });
+  });
+
+  it('keeps the named variables only: the first of a name (as Go reads it), null when not set', () => {
+    const r = reduceInspect(inspect, { env: ['ETCD_AUTO_TLS', 'ETCD_PEER_AUTO_TLS', 'BARE'] });
+    expect(r).toMatchObject({
+      env: { ETCD_AUTO_TLS: 'false', ETCD_PEER_AUTO_TLS: null, BARE: null },
+    });
+    expect(JSON.stringify(r)).not.toContain('s3cr3t');
+    expect(JSON.stringify(r)).not.toContain('PATH');
+    // A container without any variable: the engine answers null.
+    expect(
+      reduceInspect({ ...inspect, Config: { Image: 'etcd', Env: null } }, { env: ['A'] }),
+    ).toMatchObject({ env: { A: null } });
+  });
+
+  it.each([
+    [{ ...inspect, Mounts: null }, { mounts: true }, /Mounts is null, not a list/],
+    [{ ...inspect, Mounts: [{ Type: 'bind' }] }, { mounts: true }, /Mounts\[0\] has no Type/],
+    [
+      { ...inspect, Config: { Image: 'etcd', Env: 'A=1' } },
+      { env: ['A'] },
+      /Config.Env is a string, not a list/,
+    ],
+    [
+      { ...inspect, Config: { Image: 'etcd', Env: ['A=1', 7] } },
+      { env: ['A'] },
+      /an item of the answer's Config.Env is a number/,
+    ],
+  ])('refuses %j when asked for %j: %s', (v, want, why) => {
+    const r = reduceInspect(v, want);
+    expect(r).toMatch(why);
+    expect(JSON.stringify(r)).not.toContain('A=1');
+  });
+});

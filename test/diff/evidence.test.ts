@@ -169,6 +169,31 @@ describe('diffEvidence', () => {
     });
   }
 
+  it('shows the named variables and the mounts that changed, where both scans read them', () => {
+    const etcd = (env: Record<string, string | null> | undefined, source: string, rw = true) => {
+      const e = makeEvidence({ args: { etcd: ['etcd'] } });
+      const c = e.containers.etcd;
+      if (c?.status === 'present') {
+        if (env !== undefined) c.env = env;
+        c.mounts = [{ type: 'bind', source, destination: '/var/lib/rancher/etcd', rw }];
+      }
+      return e;
+    };
+    expect(
+      lines(
+        etcd({ ETCD_AUTO_TLS: null, ETCD_PEER_AUTO_TLS: 'false', X: 'a' }, '/var/lib/etcd'),
+        etcd({ ETCD_AUTO_TLS: 'true', ETCD_PEER_AUTO_TLS: null, X: 'b' }, '/data/etcd', false),
+      ),
+    ).toEqual([
+      'container etcd: env ETCD_AUTO_TLS added: true',
+      'container etcd: env ETCD_PEER_AUTO_TLS removed (was false)',
+      'container etcd: env X a -> b',
+      'container etcd: mount /var/lib/rancher/etcd bind /var/lib/etcd (rw) -> bind /data/etcd (ro)',
+    ]);
+    // A variable one scan did not collect says nothing of a change.
+    expect(lines(etcd(undefined, '/a'), etcd({ A: 'x' }, '/a'))).toEqual([]);
+  });
+
   it('names the node of side b on every change', () => {
     const a = makeEvidence({ files: { '/x': file('600') } });
     const b = { ...makeEvidence({ files: { '/x': file('644') } }), node: { name: 'other' } };

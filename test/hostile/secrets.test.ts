@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FORMAT_NAMES } from '../../src/report/formatters/index.js';
-import { fakeDocker } from '../fakes/docker.js';
+import { fakeDocker, json } from '../fakes/docker.js';
 import { answer, fakeKube, pspList, TOKEN } from '../fakes/kube.js';
 import { ENCRYPTION_SECRET, plantRoot } from '../integration/plant-node.js';
 import { ENV_SECRET, HARDENED, hardenedRoutes } from './hardened-node.js';
@@ -13,7 +13,9 @@ import { runMain, tempDir, type Run } from './harness.js';
 /**
  * Issue #9, "Secrets": a key in encryption.yaml, a container's environment and a kubeconfig
  * token are planted; no output of any format, no bundle, no stored scan (as `rkecis show` renders
- * it, and in the raw SQLite file, compressed or not) may contain any of them.
+ * it, and in the raw SQLite file, compressed or not) may contain any of them. A profile that
+ * names one environment variable (the later guides' ETCD_AUTO_TLS) is scanned too: that variable
+ * is collected, the secret in another variable of the same container is not.
  */
 const SECRETS = {
   'the encryption key': ENCRYPTION_SECRET,
@@ -24,6 +26,9 @@ const SECRETS = {
 
 const tmp = tempDir('secrets');
 let docker: Awaited<ReturnType<typeof fakeDocker>>;
+/** The hardened node's engine, its etcd with ETCD_AUTO_TLS beside the secret, and mounts. */
+let envDocker: Awaited<ReturnType<typeof fakeDocker>>;
+const ENV_PROFILE = 'test/fixtures/profiles/later-files';
 let kube: Awaited<ReturnType<typeof fakeKube>>;
 let root = '';
 let brokenRoot = '';
@@ -40,6 +45,25 @@ const record = (what: string, run: Run): Run => {
 
 beforeAll(async () => {
   docker = await fakeDocker(hardenedRoutes());
+  const etcd = HARDENED.containers.etcd;
+  if (etcd?.status !== 'present') throw new Error('the hardened node has no etcd');
+  envDocker = await fakeDocker({
+    ...hardenedRoutes(),
+    '/containers/etcd/json': json({
+      Id: 'etcd-id',
+      Name: '/etcd',
+      Path: etcd.path,
+      Args: [...etcd.args, '--data-dir=/var/lib/rancher/etcd/'],
+      State: { Status: 'running', Running: true, Pid: 4242 },
+      Config: {
+        Image: etcd.image,
+        Env: [`SECRET=${ENV_SECRET}`, 'ETCD_AUTO_TLS=false', `ETCD_SECRET_TOKEN=${ENV_SECRET}`],
+      },
+      Mounts: [
+        { Type: 'bind', Source: '/var/lib/etcd', Destination: '/var/lib/rancher/etcd', RW: true },
+      ],
+    }),
+  });
   kube = await fakeKube({
     '/version': answer({ gitVersion: 'v1.11.5' }),
     '/apis/policy/v1beta1/podsecuritypolicies': answer(pspList('policy/v1beta1')),
@@ -99,6 +123,25 @@ beforeAll(async () => {
     'evaluate of the bundle',
     await runMain(['evaluate', out('bundle.json'), '--format', 'markdown', '--verbose']),
   );
+  // A profile that names ETCD_AUTO_TLS: bundle, every format, stored.
+  const envNode = ['--docker-host', envDocker.url, '--root', root, '--profile', ENV_PROFILE];
+  record(
+    'collect naming a variable',
+    await runMain(['collect', ...envNode, '--output', out('env-bundle.json')]),
+  );
+  for (const format of FORMAT_NAMES)
+    record(
+      `scan naming a variable --format ${format}`,
+      await runMain(['scan', ...envNode, '--format', format, '--verbose']),
+    );
+  record(
+    'scan naming a variable, --save',
+    await runMain(['scan', ...envNode, '--format', 'json', '--store', `${store}-env`]),
+  );
+  produced.set(
+    'the raw SQLite file of the scan naming a variable',
+    readFileSync(join(tmp.dir, 'history.db-env')).toString('latin1'),
+  );
   // The stored scans, as history and show give them back.
   const history = record(
     'history',
@@ -135,6 +178,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await docker.close();
+  await envDocker.close();
   await kube.close();
   rmSync(root, { recursive: true, force: true });
   rmSync(brokenRoot, { recursive: true, force: true });
@@ -153,6 +197,11 @@ describe('no planted secret leaves rkecis', () => {
     expect(readFileSync(kube.kubeconfig, 'utf8')).toContain(TOKEN);
     expect(kube.seen.some((s) => s.authorization === `Bearer ${TOKEN}`)).toBe(true);
     expect(docker.paths).toContain('/containers/kube-apiserver/json');
+    // The variable the profile names was collected, beside the secret of the same container.
+    const envBundle = JSON.parse(produced.get('file env-bundle.json') ?? '{}') as typeof HARDENED;
+    const etcd = envBundle.containers.etcd;
+    expect(etcd?.status === 'present' ? etcd.env : undefined).toEqual({ ETCD_AUTO_TLS: 'false' });
+    expect(envDocker.paths).toContain('/containers/etcd/json');
   });
 
   it.each(Object.entries(SECRETS))('%s is in no output, bundle or stored scan', (_what, secret) => {

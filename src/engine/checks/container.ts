@@ -9,7 +9,7 @@ export type FlagValues = Readonly<Record<string, string | null>>;
 /**
  * An empty FlagValues to fill. Its keys are flags as keyOf writes them (`--name`), never
  * `__proto__`, so a plain object serves: faster to fill and to read, for every flag control of
- * every node, than a record without a prototype (kind.ts, dataRecord).
+ * every node, than a record without a prototype (kind.ts, setData, for other keys).
  */
 export const flagValues = (): Record<string, string | null> => ({});
 

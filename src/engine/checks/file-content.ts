@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { asText, select } from '../select.js';
 import { describeTest, runTest, typeProblem } from '../tests.js';
-import { FILE_MESSAGES, fileOf } from './files.js';
+import { FILE_MESSAGES, fileOf, plannedPaths, sourcePaths } from './files.js';
 import { defineKind, verdictsOf, type CheckOf } from './kind.js';
 
 type FileContentCheck = CheckOf<'file-content'>;
@@ -55,7 +55,9 @@ const verdict = verdictsOf(messages);
 function expectedText(check: FileContentCheck): string {
   let expected = expectedOf.get(check);
   if (expected === undefined) {
-    expected = describeTest(`${check.path}: ${check.select}`, check.test);
+    const where =
+      check.path ?? `the file ${check.from?.flag ?? ''} of ${check.from?.container ?? ''} names`;
+    expected = describeTest(`${where}: ${check.select}`, check.test);
     expectedOf.set(check, expected);
   }
   return expected;
@@ -72,9 +74,16 @@ export default defineKind<'file-content'>({
 
   evaluate(check, ctx) {
     const expected = expectedText(check);
-    const { path } = check;
+    const paths = sourcePaths(ctx, check);
+    if ('status' in paths)
+      return verdict(paths.status, expected, paths.problem.id, paths.problem.data);
+    const path = paths[0] ?? '';
     const f = fileOf(ctx, path);
-    if ('id' in f) return verdict('error', expected, f.id, f.data);
+    if ('id' in f) {
+      if (f.id === 'file-absent' && check.optional === true)
+        return verdict('not-applicable', expected, 'optional-absent', { paths: [path] });
+      return verdict('error', expected, f.id, f.data);
+    }
     if (f.content === undefined)
       return verdict('error', expected, 'content-not-collected', { path });
     const doc = parsed(f.content);
@@ -107,18 +116,27 @@ export default defineKind<'file-content'>({
   },
 
   requires(check, needs) {
-    needs.file(check.path, { content: true });
+    if (check.from !== undefined) {
+      needs.container(check.from.container, { mounts: true });
+      needs.fileFrom(check.from, { content: true });
+    } else if (check.path !== undefined) needs.file(check.path, { content: true });
   },
 
   plan: (check) => ({
     what: 'file-content',
-    path: check.path,
+    path: plannedPaths(check)[0] ?? '',
     want: describeTest(check.select, check.test),
   }),
 
-  // A file that does not exist is a failure to fix (it must be written), not a blind spot.
-  fix: (check, v) =>
-    v.status === 'error' && v.found?.id !== 'file-absent'
+  // A file that does not exist is a failure to fix (it must be written), not a blind spot. A
+  // file a flag names is fixed where it is found (the path is in the found data).
+  fix(check, v) {
+    if (v.status === 'not-applicable') return undefined;
+    if (v.status === 'error' && v.found?.id !== 'file-absent') return undefined;
+    const found = (v.found?.data as { path?: unknown } | undefined)?.path;
+    const path = check.path ?? (typeof found === 'string' ? found : undefined);
+    return path === undefined
       ? undefined
-      : { to: 'file-content', path: check.path, select: check.select, test: check.test },
+      : { to: 'file-content', path, select: check.select, test: check.test };
+  },
 });

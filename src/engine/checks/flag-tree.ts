@@ -1,5 +1,5 @@
 import { isFlagGroup } from '../../profiles/flag-items.js';
-import type { FlagItem, ValueTest } from '../../profiles/schema.js';
+import type { FlagItem, FlagTest, ValueTest } from '../../profiles/schema.js';
 import { describeTest, runTest } from '../tests.js';
 import { keyOf } from './container.js';
 import type { CheckOf } from './kind.js';
@@ -23,7 +23,22 @@ export interface FlagPlan {
    * every node.
    */
   alternatives: Map<string, string[][]>;
+  /** The environment variables the tests name (keyed by their names, which no flag key is). */
+  env: string[];
+  /** Flag key -> the `--config` file's key read when the flag is not given. */
+  config: Map<string, string>;
 }
+
+/** A test's key: `--name` for a flag (as parseFlags keys it), the variable's name for `env`. */
+const itemKey = (item: FlagTest): string => ('flag' in item ? keyOf(item.flag) : item.env);
+
+/** A test's subject in words: the flag (and the config key it falls back to), or the variable. */
+const subjectOf = (item: FlagTest): string =>
+  !('flag' in item)
+    ? `${item.env} (environment)`
+    : item.config === undefined
+      ? item.flag
+      : `${item.flag} (else ${item.config} in the --config file)`;
 
 /** Profiles are data that evaluation never changes, so each check's plan is worked out once. */
 const plans = new WeakMap<FlagCheck, FlagPlan>();
@@ -40,14 +55,17 @@ function compile(
   match: 'all' | 'any',
   names: string[],
   places: Places,
+  extras: { env: string[]; config: Map<string, string> },
 ): FlagNode {
-  const direct = items.flatMap((item) => (isFlagGroup(item) ? [] : [keyOf(item.flag)]));
+  const direct = items.flatMap((item) => (isFlagGroup(item) ? [] : [itemKey(item)]));
   return {
     all: match === 'all',
     items: items.map((item) => {
-      if (isFlagGroup(item)) return compile(item.tests, item.match, names, places);
-      const key = keyOf(item.flag);
+      if (isFlagGroup(item)) return compile(item.tests, item.match, names, places, extras);
+      const key = itemKey(item);
       if (!names.includes(key)) names.push(key);
+      if ('env' in item && !extras.env.includes(item.env)) extras.env.push(item.env);
+      if ('flag' in item && item.config !== undefined) extras.config.set(key, item.config);
       const others = direct.filter((k) => k !== key);
       const before = places.get(key);
       // Only a comparison (`op`), which an unset flag fails, makes an alternative: an unset flag
@@ -64,7 +82,9 @@ function compile(
 function describe(items: readonly FlagItem[], match: 'all' | 'any', nested: boolean): string {
   const text = items
     .map((item) =>
-      isFlagGroup(item) ? describe(item.tests, item.match, true) : describeTest(item.flag, item),
+      isFlagGroup(item)
+        ? describe(item.tests, item.match, true)
+        : describeTest(subjectOf(item), item),
     )
     .join(match === 'all' ? ' and ' : ' or ');
   return nested && items.length > 1 ? `(${text})` : text;
@@ -75,7 +95,8 @@ export function flagPlanOf(check: FlagCheck): FlagPlan {
   if (plan === undefined) {
     const names: string[] = [];
     const places: Places = new Map();
-    const root = compile(check.tests, check.match, names, places);
+    const extras = { env: [] as string[], config: new Map<string, string>() };
+    const root = compile(check.tests, check.match, names, places, extras);
     const alternatives = new Map<string, string[][]>();
     for (const [key, groups] of places)
       if (groups !== null)
@@ -83,7 +104,13 @@ export function flagPlanOf(check: FlagCheck): FlagPlan {
           key,
           groups.map((g) => [...g]),
         );
-    plan = { expected: describe(check.tests, check.match, false), root, names, alternatives };
+    plan = {
+      expected: describe(check.tests, check.match, false),
+      root,
+      names,
+      alternatives,
+      ...extras,
+    };
     plans.set(check, plan);
   }
   return plan;

@@ -9,12 +9,24 @@ import {
 } from './container.js';
 import { flagPlanOf, passes } from './flag-tree.js';
 import { solveFlags } from './flag-solve.js';
-import { defineKind, verdictsOf } from './kind.js';
+import { defineKind, setData, verdictsOf } from './kind.js';
+import { SETTINGS_MESSAGES, settingsOf, type ConfigShown } from './settings.js';
 
 const messages = {
   ...CONTAINER_MESSAGES,
-  /** The flags the verdict rests on, as the node has them (an alternative unset beside a set one is left out). */
-  'flag-values': (d: { container: string; flags: FlagValues }) => showFlags(d.flags),
+  ...SETTINGS_MESSAGES,
+  /**
+   * The flags the verdict rests on, as the node has them (an alternative unset beside a set one
+   * is left out); the environment variables tested, by name; the --config file's keys read for
+   * flags not given.
+   */
+  'flag-values': (d: { container: string; flags: FlagValues; config?: ConfigShown }) =>
+    showFlags(d.flags) +
+    (d.config === undefined
+      ? ''
+      : `; in ${d.config.path}: ${Object.entries(d.config.values)
+          .map(([k, v]) => (v === null ? `${k} not set` : `${k}=${v}`))
+          .join(', ')}`),
 } as const;
 const verdict = verdictsOf(messages);
 
@@ -23,38 +35,58 @@ export default defineKind<'flag'>({
   messages,
 
   evaluate(check, ctx) {
-    const { expected, root, names, alternatives } = flagPlanOf(check);
+    const plan = flagPlanOf(check);
+    const { expected, root, names, alternatives } = plan;
     const flags = containerFlags(ctx, check.container);
     if (isProblem(flags)) return verdict('error', expected, flags.id, flags.data);
     const doubt = flagInDoubt(flags, names);
     if (doubt !== undefined)
       return verdict('error', expected, 'flag-in-doubt', { container: check.container, ...doubt });
-    const ok = passes(root, flags);
+    const settings = settingsOf(ctx, check.container, plan, flags);
+    if ('id' in settings) return verdict('error', expected, settings.id, settings.data);
+    const { values, config } = settings;
+    const ok = passes(root, values);
     const shown = flagValues();
     for (let i = 0; i < names.length; i++) {
       const n = names[i] as string;
-      const value = flags.get(n);
+      // A flag as given (a value from the --config file is shown as the file's).
+      const value = n.startsWith('-') ? flags.get(n) : values.get(n);
       // An unset alternative is left out when another is set (which is then shown): never all.
       const groups = alternatives.get(n);
-      if (value === undefined && groups?.every((g) => g.some((a) => flags.has(a))) === true)
+      if (value === undefined && groups?.every((g) => g.some((a) => values.has(a))) === true)
         continue;
-      shown[n] = value ?? null;
+      // A name from a --config file may be any key: setData keeps `__proto__` an own key.
+      setData(shown, n, value ?? null);
     }
     return verdict(ok ? 'pass' : 'fail', expected, 'flag-values', {
       container: check.container,
       flags: shown,
+      ...(config !== undefined ? { config } : {}),
     });
   },
 
   requires(check, needs) {
-    needs.container(check.container);
+    const { env, config } = flagPlanOf(check);
+    needs.container(check.container, {
+      ...(env.length > 0 ? { env } : {}),
+      ...(config.size > 0 ? { mounts: true } : {}),
+    });
+    // The --config file, read (and its keys used) only for the flags not given.
+    if (config.size > 0)
+      needs.fileFrom({ container: check.container, flag: '--config' }, { content: true });
   },
 
   plan: () => 'args',
 
   fix(check, v) {
     if (v.status === 'error') return undefined;
-    const { root, names } = flagPlanOf(check);
+    const { root, names, env } = flagPlanOf(check);
+    // A container's environment is the deployment's to set, not a flag a fix can give.
+    if (env.length > 0)
+      return {
+        to: 'person',
+        reason: `${check.container} is judged on its environment variables (${env.join(', ')}) too: set them where the deployment defines the container's environment`,
+      };
     return {
       to: 'flags',
       container: check.container,

@@ -1,4 +1,4 @@
-import type { Check, CheckKind, ValueTest } from '../../profiles/schema.js';
+import type { Check, CheckKind, PathFrom, ValueTest } from '../../profiles/schema.js';
 import type { Status } from '../../report/types.js';
 import type { EvalContext, Found, Verdict } from '../verdict.js';
 
@@ -22,10 +22,18 @@ export type FoundOf<M extends Messages> = {
 
 /** What a collector must gather for a check; requirements.ts asks every check of a profile. */
 export interface EvidenceNeeds {
-  /** A container's inspect data (its args). */
-  container(name: string): void;
+  /**
+   * A container's inspect data (its args); with `mounts`, its mounts; with `env`, these of its
+   * environment variables (and no other: the environment holds secrets).
+   */
+  container(name: string, want?: { mounts?: boolean; env?: readonly string[] }): void;
   /** A host path's metadata; with `entries`, that of each entry of the directory; with `content`, its text. */
   file(path: string, want?: { entries?: boolean; content?: boolean }): void;
+  /**
+   * The host file at the path a container's flag names (or its default), mapped through the
+   * container's mounts: known only once the container is inspected.
+   */
+  fileFrom(from: PathFrom, want?: { entries?: boolean; content?: boolean }): void;
   /** A Kubernetes resource's objects, by plural name (podsecuritypolicies). */
   kubernetes(resource: string): void;
 }

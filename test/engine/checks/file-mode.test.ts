@@ -64,9 +64,15 @@ checkTester(
         evidence: dir({ '10-calico.conflist': file('644'), 'calico-kubeconfig': file('600') }),
         actual: 'all 2 entries',
       },
-      { name: 'empty directory', evidence: dir({}), actual: 'no entries' },
     ],
     invalid: [
+      {
+        name: 'empty directory: nothing proven',
+        evidence: dir({}),
+        status: 'error',
+        found: { id: 'no-match' },
+        actual: '/etc/cni/net.d: entries: no file matches',
+      },
       {
         name: 'one 666',
         evidence: dir({ a: file('644'), b: file('666') }),

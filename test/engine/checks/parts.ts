@@ -28,7 +28,15 @@ export function partsOf(raw: unknown): {
       expectCoherent(check, v);
       return v;
     },
-    requires: () => evidenceRequirements({ controls: [{ check }] } as unknown as Profile),
+    // The parts of the requirements a check leaves empty are left out: each test names what its
+    // check needs, and nothing else may be there.
+    requires: () => {
+      const all = evidenceRequirements({ controls: [{ check }] } as unknown as Profile);
+      const kept = Object.entries(all).filter(
+        ([k, v]) => !['mounts', 'env', 'fromFlags'].includes(k) || (v as unknown[]).length > 0,
+      );
+      return Object.fromEntries(kept) as unknown as EvidenceRequirements;
+    },
     plan: () => kind.plan(check),
     fix: (status, found) => kind.fix(check, { status, found }),
   };
