@@ -29,7 +29,8 @@ export async function chooseForCluster(input: {
   bundles: readonly string[] | undefined;
   timeoutMs: number;
 }): Promise<Chosen> {
-  if (input.named !== undefined) return { name: input.named, choice: namedChoice(input.named) };
+  if (input.named !== undefined)
+    return { name: input.named, choice: { reason: namedChoice(input.named).reason } };
   const sightings: VersionSighting[] = [];
   const nothing: string[] = [];
   if (input.kube !== undefined) {

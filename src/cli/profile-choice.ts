@@ -69,7 +69,7 @@ export function choose(
   named: string | undefined,
   sightings: () => { sightings: VersionSighting[]; nothing: string },
 ): Chosen {
-  if (named !== undefined) return { name: named, choice: namedChoice(named) };
+  if (named !== undefined) return { name: named, choice: { reason: namedChoice(named).reason } };
   const seen = sightings();
   const outcome = chooseProfile(seen.sightings, listProfiles(), seen.nothing);
   if (!outcome.ok) throw new InputError(outcome.problem);
