@@ -1,5 +1,5 @@
 import { InputError } from '../base/errors.js';
-import { readBundles } from '../cluster/bundles.js';
+import { bundleLabel, readBundles } from '../cluster/bundles.js';
 import { readServerVersion, type KubeSource } from '../collect/kubernetes.js';
 import type { Evidence } from '../evidence/schema.js';
 import { chooseProfile, namedChoice, type VersionSighting } from '../profiles/choice.js';
@@ -10,7 +10,7 @@ import {
   releaseOf,
 } from '../profiles/kubernetes-version.js';
 import { listProfiles } from '../profiles/open.js';
-import type { ProfileChoiceInfo } from '../report/types.js';
+import type { NotScannedNode, ProfileChoiceInfo } from '../report/types.js';
 import type { LoadedCluster } from '../rke/cluster-yml.js';
 import { nodeSightings, type Chosen } from './profile-choice.js';
 
@@ -28,6 +28,8 @@ export async function chooseForCluster(input: {
   /** Bundle files, read once more for their versions before they are judged. */
   bundles: readonly string[] | undefined;
   timeoutMs: number;
+  /** The error when not one bundle can be read: nothing to judge, whatever the profile. */
+  noBundle: (missed: NotScannedNode[]) => Error;
 }): Promise<Chosen> {
   if (input.named !== undefined)
     return { name: input.named, choice: { reason: namedChoice(input.named).reason } };
@@ -66,9 +68,13 @@ export async function chooseForCluster(input: {
     );
   if (input.bundles !== undefined) {
     const byText = new Map<string, { from: string[]; api: boolean }>();
+    const missed: NotScannedNode[] = [];
     for (const b of readBundles(input.bundles)) {
       // An unreadable bundle is reported as a node not merged when the bundles are judged.
-      if ('problem' in b) continue;
+      if ('problem' in b) {
+        missed.push({ name: bundleLabel(b.file), roles: [], source: b.file, reason: b.problem });
+        continue;
+      }
       for (const s of bundleSightings(b.evidence)) {
         const at = byText.get(s.text) ?? { from: [], api: false };
         at.from.push(b.evidence.node.name);
@@ -82,6 +88,7 @@ export async function chooseForCluster(input: {
         from: `the bundle${at.from.length === 1 ? '' : 's'} of ${shortList(at.from)}${at.api ? ' (their API server)' : ''}`,
         authority: 'other',
       });
+    if (missed.length === input.bundles.length) throw input.noBundle(missed);
     if (byText.size === 0) nothing.push('no bundle shows a version');
   }
   const outcome = chooseProfile(sightings, listProfiles(), nothing.join('; '));

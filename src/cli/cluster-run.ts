@@ -113,6 +113,7 @@ export async function runCluster(opts: ClusterCliOptions): Promise<number> {
           : undefined,
     bundles: files,
     timeoutMs,
+    noBundle: (missed) => noNodeScanned(missed, `--bundles ${opts.bundles ?? ''}`),
   });
   const run = await startReportRun(opts, chosen);
   const versions = createNodeVersions();

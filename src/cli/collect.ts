@@ -84,6 +84,18 @@ export async function chooseForNode(
     dockerTls: dockerTlsOf(opts),
     ...(opts.kubeconfig !== undefined ? { kubeconfig: opts.kubeconfig } : {}),
   });
+  // No Kubernetes container at all: not an RKE node (or the wrong engine), said as a scan says it.
+  const names = Object.keys(probe.containers);
+  if (
+    opts.role === undefined &&
+    !('version' in probe.api) &&
+    names.every((n) => probe.containers[n]?.status === 'absent')
+  ) {
+    refuseNonRkeNode({
+      containers: probe.containers,
+      collector: { dockerHost: probe.dockerHost },
+    });
+  }
   return choose(undefined, () =>
     nodeSightings({
       containers: probe.containers,
@@ -135,7 +147,9 @@ export async function collectFromOptions(
  * of no controls would only say "not compliant" without saying why, so it is bad input: exit 2
  * with the reason. `--role` judges the node as given all the same (its controls then err).
  */
-export function refuseNonRkeNode(evidence: Evidence): void {
+export function refuseNonRkeNode(
+  evidence: Pick<Evidence, 'containers'> & { collector?: { dockerHost?: string } | undefined },
+): void {
   const names = Object.keys(evidence.containers);
   if (names.length === 0 || names.some((n) => evidence.containers[n]?.status !== 'absent')) return;
   throw new InputError(

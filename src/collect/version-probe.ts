@@ -12,6 +12,8 @@ import { findKubeconfig, readServerVersion } from './kubernetes.js';
 export interface VersionProbe {
   /** The Kubernetes components' containers (their images), as a scan inspects them. */
   containers: Record<string, ContainerEvidence>;
+  /** The Docker engine asked. */
+  dockerHost: string;
   /** The API server's gitVersion, or why it could not be had. */
   api: { version: string; server: string } | { problem: string };
 }
@@ -40,5 +42,5 @@ export async function probeVersions(options: {
     docker.inspectAll(KUBERNETES_COMPONENTS),
     readServerVersion(kube, timeoutMs),
   ]);
-  return { containers, api };
+  return { containers, api, dockerHost: docker.endpoint.url };
 }
