@@ -381,3 +381,20 @@ describe('cluster: one profile per cluster', () => {
     );
   });
 });
+
+describe('history keeps the profile and why', () => {
+  it('a saved scan shows its profile in history and its choice in show', () => {
+    const store = `sqlite:${join(dir, 'history.db')}`;
+    const saved = runCli(['evaluate', 'examples/hardened-node.json', '--save', '--store', store]);
+    expect(saved.code).toBe(1);
+    const list = JSON.parse(runCli(['history', '--store', store, '--format', 'json']).stdout) as {
+      id: string;
+      profile: string;
+    }[];
+    expect(list.map((s) => s.profile)).toEqual(['rke-cis-1.3.0']);
+    const shown = runCli(['show', list[0]?.id ?? '', '--store', store, '--format', 'json']);
+    expect(json(shown.stdout).profile.choice?.reason).toMatch(
+      /^chosen from Kubernetes v1\.11\.5, read from the API server/,
+    );
+  });
+});
