@@ -13,6 +13,7 @@ import type { Evidence, Role } from '../evidence/schema.js';
 import type { NodeReport, NotScannedNode } from '../report/types.js';
 import { loadClusterYml, nodeName, type LoadedCluster } from '../rke/cluster-yml.js';
 import type { ReportOptions } from './report-output.js';
+import { chooseForCluster, createNodeVersions } from './cluster-choice.js';
 import { startReportRun, writeReport } from './report-run.js';
 import { wantsSave, type ScanToSave } from './save.js';
 import { say } from './say.js';
@@ -81,12 +82,41 @@ export async function runCluster(opts: ClusterCliOptions): Promise<number> {
     );
   }
   // Everything the user gave is checked before any node is contacted.
-  const run = await startReportRun(opts);
   const timeoutMs = deadlineMs('--timeout', opts.timeout, 3600);
   const nodeTimeoutMs = deadlineMs('--node-timeout', opts.nodeTimeout, 86_400);
   const concurrency = count('--concurrency', opts.concurrency);
   const cluster =
     opts.config !== undefined ? loadClusterYml(opts.config, { versionDefaults: false }) : undefined;
+  const files = opts.bundles !== undefined ? bundleFiles(opts.bundles) : undefined;
+  // The SSH inputs (keys, certificates, passphrase, known_hosts) are read before anything is asked.
+  const ssh =
+    files === undefined
+      ? {
+          ...clusterTargets(cluster as LoadedCluster, env),
+          passphrase: readPassphrase(opts.sshPassphraseFile, env),
+          hostKeys: {
+            knownHosts:
+              opts.insecureIgnoreHostKey === true
+                ? undefined
+                : loadKnownHosts(opts.knownHosts, env),
+          },
+        }
+      : undefined;
+  const chosen = await chooseForCluster({
+    named: opts.profile,
+    cluster,
+    kube:
+      files === undefined
+        ? clusterKubeSource(opts.kubeconfig, cluster, env)
+        : opts.kubeconfig !== undefined
+          ? findKubeconfig(opts.kubeconfig, env)
+          : undefined,
+    bundles: files,
+    timeoutMs,
+    noBundle: (missed) => noNodeScanned(missed, `--bundles ${opts.bundles ?? ''}`),
+  });
+  const run = await startReportRun(opts, chosen);
+  const versions = createNodeVersions();
   const clusterName =
     opts.clusterName ??
     cluster?.config.cluster_name ??
@@ -106,17 +136,17 @@ export async function runCluster(opts: ClusterCliOptions): Promise<number> {
       return undefined;
     }
     const report = run.judge(outcome.evidence);
+    versions.add(report.node.name, outcome.evidence);
     merger.add(report, outcome.source);
     if (wantsSave(opts)) saves.push({ report, evidence: outcome.evidence, cluster: clusterName });
     return report;
   };
 
   let kube: ClusterKubernetes;
-  if (opts.bundles !== undefined) {
+  if (files !== undefined) {
     const declared = new Map<string, Role[]>(
       (cluster?.config.nodes ?? []).map((n) => [nodeName(n), n.role]),
     );
-    const files = bundleFiles(opts.bundles);
     const bundles = clusterBundles(files, declared);
     let done = 0;
     for (const outcome of bundles.nodes) {
@@ -148,12 +178,7 @@ export async function runCluster(opts: ClusterCliOptions): Promise<number> {
     }
   } else {
     const loaded = cluster as LoadedCluster;
-    const { nodes: targets, bastion } = clusterTargets(loaded, env);
-    const passphrase = readPassphrase(opts.sshPassphraseFile, env);
-    const hostKeys = {
-      knownHosts:
-        opts.insecureIgnoreHostKey === true ? undefined : loadKnownHosts(opts.knownHosts, env),
-    };
+    const { nodes: targets, bastion, passphrase, hostKeys } = ssh as NonNullable<typeof ssh>;
     kube = { evidence: undefined, from: '', collectedAt: undefined };
     if (wantKube.length > 0) {
       const source = clusterKubeSource(opts.kubeconfig, loaded, env);
@@ -217,7 +242,7 @@ export async function runCluster(opts: ClusterCliOptions): Promise<number> {
   const scope = evaluateClusterScope(run.profile, clusterName, kube.evidence, kube.collectedAt);
   merger.addCluster(run.waive(scope), kube.from);
 
-  const report = merger.finish({
+  const merged = merger.finish({
     cluster: { name: clusterName, source: resolve(opts.bundles ?? (opts.config as string)) },
     ...(cluster !== undefined
       ? {
@@ -233,6 +258,10 @@ export async function runCluster(opts: ClusterCliOptions): Promise<number> {
       : {}),
     ...run.stamp,
   });
+  const report = {
+    ...merged,
+    profile: { ...merged.profile, choice: versions.finish(run.choice) },
+  };
   await writeReport(run, opts, report, saves);
 
   const cov = report.coverage;

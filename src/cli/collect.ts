@@ -1,11 +1,13 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_DOCKER_HOST } from '../collect/docker.js';
+import { DEFAULT_DOCKER_HOST, type DockerTlsOptions } from '../collect/docker.js';
 import { parseRoles } from '../collect/roles.js';
 import type { Evidence } from '../evidence/schema.js';
-import { DEFAULT_PROFILE, openProfile } from '../profiles/open.js';
+import { openProfile } from '../profiles/open.js';
 import { EXIT, InputError } from '../base/errors.js';
 import { oneLine } from '../text/visible.js';
 import { emit } from './output.js';
+import { choose, nodeSightings, type Chosen } from './profile-choice.js';
 import { deadlineMs } from './seconds.js';
 
 export interface CollectCliOptions {
@@ -61,6 +63,57 @@ export function addCollectOptions(cmd: Command): Command {
     .option('--timeout <seconds>', 'deadline of each Docker or Kubernetes request', '10');
 }
 
+/**
+ * The profile to collect and judge a live node by: `--profile`, else the one its Kubernetes
+ * version calls for, read from the API server's /version and the component images first.
+ */
+export async function chooseForNode(
+  named: string | undefined,
+  opts: CollectCliOptions,
+): Promise<Chosen> {
+  if (named !== undefined) return choose(named, () => ({ sightings: [], nothing: '' }));
+  // The options are checked before the node is asked anything, as a scan checks them.
+  const timeoutMs = deadlineMs('--timeout', opts.timeout, 3600);
+  if (opts.role !== undefined) parseRoles(opts.role);
+  const { checkRoot } = await import('../collect/collect.js');
+  await checkRoot(resolve(opts.root));
+  const { probeVersions } = await import('../collect/version-probe.js');
+  const probe = await probeVersions({
+    timeoutMs,
+    ...(opts.dockerHost !== undefined ? { dockerHost: opts.dockerHost } : {}),
+    dockerTls: dockerTlsOf(opts),
+    ...(opts.kubeconfig !== undefined ? { kubeconfig: opts.kubeconfig } : {}),
+  });
+  // No Kubernetes container at all: not an RKE node (or the wrong engine), said as a scan says it.
+  const names = Object.keys(probe.containers);
+  if (
+    opts.role === undefined &&
+    !('version' in probe.api) &&
+    names.every((n) => probe.containers[n]?.status === 'absent')
+  ) {
+    refuseNonRkeNode({
+      containers: probe.containers,
+      collector: { dockerHost: probe.dockerHost },
+    });
+  }
+  return choose(undefined, () =>
+    nodeSightings({
+      containers: probe.containers,
+      api:
+        'version' in probe.api
+          ? { version: probe.api.version, from: `the API server (${probe.api.server})` }
+          : probe.api,
+    }),
+  );
+}
+
+const dockerTlsOf = (opts: CollectCliOptions): DockerTlsOptions => ({
+  ...(opts.tlsverify === true ? { tlsverify: true } : {}),
+  ...(opts.tlscacert !== undefined ? { tlscacert: opts.tlscacert } : {}),
+  ...(opts.tlscert !== undefined ? { tlscert: opts.tlscert } : {}),
+  ...(opts.tlskey !== undefined ? { tlskey: opts.tlskey } : {}),
+});
+
 /** Collects a node's evidence for a profile as the command line asks. */
 export async function collectFromOptions(
   profileName: string,
@@ -76,12 +129,7 @@ export async function collectFromOptions(
     root: opts.root,
     timeoutMs,
     ...(opts.dockerHost !== undefined ? { dockerHost: opts.dockerHost } : {}),
-    dockerTls: {
-      ...(opts.tlsverify === true ? { tlsverify: true } : {}),
-      ...(opts.tlscacert !== undefined ? { tlscacert: opts.tlscacert } : {}),
-      ...(opts.tlscert !== undefined ? { tlscert: opts.tlscert } : {}),
-      ...(opts.tlskey !== undefined ? { tlskey: opts.tlskey } : {}),
-    },
+    dockerTls: dockerTlsOf(opts),
     ...(opts.kubeconfig !== undefined ? { kubeconfig: opts.kubeconfig } : {}),
     ...(roles !== undefined ? { roles } : {}),
     ...(opts.nodeName !== undefined ? { nodeName: opts.nodeName } : {}),
@@ -99,7 +147,9 @@ export async function collectFromOptions(
  * of no controls would only say "not compliant" without saying why, so it is bad input: exit 2
  * with the reason. `--role` judges the node as given all the same (its controls then err).
  */
-export function refuseNonRkeNode(evidence: Evidence): void {
+export function refuseNonRkeNode(
+  evidence: Pick<Evidence, 'containers'> & { collector?: { dockerHost?: string } | undefined },
+): void {
   const names = Object.keys(evidence.containers);
   if (names.length === 0 || names.some((n) => evidence.containers[n]?.status !== 'absent')) return;
   throw new InputError(
@@ -117,12 +167,12 @@ export function register(program: Command, done: (code: number) => void): void {
   )
     .option(
       '--profile <name>',
-      'built-in profile name or profile folder whose evidence to gather',
-      DEFAULT_PROFILE,
+      "built-in profile name or profile folder whose evidence to gather (default: chosen from the node's Kubernetes version; rkecis profiles lists them)",
     )
     .option('--output <file>', 'write the bundle to a file (atomically) instead of stdout')
-    .action(async (opts: CollectCliOptions & { profile: string; output?: string }) => {
-      const evidence = await collectFromOptions(opts.profile, opts);
+    .action(async (opts: CollectCliOptions & { profile?: string; output?: string }) => {
+      const chosen = await chooseForNode(opts.profile, opts);
+      const evidence = await collectFromOptions(chosen.name, opts);
       await emit(JSON.stringify(evidence, null, 2), opts.output);
       done(EXIT.compliant);
     });

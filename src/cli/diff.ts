@@ -7,7 +7,8 @@ import diffFormatters, {
 } from '../diff/formatters/index.js';
 import { sideFromFile } from '../diff/inputs.js';
 import type { DiffSide } from '../diff/types.js';
-import { DEFAULT_PROFILE, loadProfile } from '../profiles/load.js';
+import type { Evidence } from '../evidence/schema.js';
+import { loadProfile } from '../profiles/load.js';
 import type { Profile } from '../profiles/schema.js';
 import { loadScan } from '../store/history.js';
 import { isIdPrefix } from '../store/ids.js';
@@ -15,6 +16,7 @@ import { openStore } from '../store/open.js';
 import type { HistoryStore } from '../store/store.js';
 import { EXIT, InputError } from '../base/errors.js';
 import { emit } from './output.js';
+import { chooseForEvidence } from './profile-choice.js';
 import { textWidth } from './report-output.js';
 
 interface DiffOptions {
@@ -54,15 +56,20 @@ export function register(program: Command, done: (code: number) => void): void {
     .option('--output <file>', 'write to a file (atomically) instead of stdout')
     .option(
       '--profile <name>',
-      `profile to evaluate evidence bundle files with (default ${DEFAULT_PROFILE})`,
+      "profile to evaluate evidence bundle files with (default: each bundle's, chosen from its Kubernetes version)",
     )
     .option(
       '--fail-on-new',
       'exit 1 when a control fails (or errors) in b that did not in a, or was judged in a and is not evaluated in b',
     )
     .action(async (a: string, b: string, opts: DiffOptions) => {
-      let profile: Profile | undefined;
-      const getProfile = (): Profile => (profile ??= loadProfile(opts.profile ?? DEFAULT_PROFILE));
+      const profiles = new Map<string, Profile>();
+      const getProfile = (evidence: Evidence): Profile => {
+        const name = chooseForEvidence(opts.profile, evidence).name;
+        let p = profiles.get(name);
+        if (p === undefined) profiles.set(name, (p = loadProfile(name)));
+        return p;
+      };
       let store: HistoryStore | undefined;
       try {
         const side = async (arg: string): Promise<DiffSide> => {

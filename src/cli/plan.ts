@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { EXIT, InputError } from '../base/errors.js';
 import { VERSION } from '../base/version.js';
 import { createClusterMerger } from '../cluster/merge.js';
-import { DEFAULT_PROFILE } from '../profiles/open.js';
 import type { Profile } from '../profiles/schema.js';
 import { clusterNotCompliant } from '../report/cluster-summary.js';
 import type { FormatName } from '../report/formatters/index.js';
@@ -13,13 +12,14 @@ import { loadClusterYml, nodeName, type LoadedCluster } from '../rke/cluster-yml
 import { RKE_VERSION } from '../rke/defaults-v0.1.js';
 import { planNodeReport } from '../rke/plan-report.js';
 import { planCluster, type PlannedNode } from '../rke/plan.js';
+import { checkPlanProfile, PLAN_PROFILES, planProfilesText } from '../rke/plan-profiles.js';
 import { oneLine } from '../text/visible.js';
 import { writeOutputs } from './output.js';
 import { addFormatOptions } from './report-output.js';
 import { formatOutputs, startReportRun } from './report-run.js';
 
 export interface PlanOptions {
-  profile: string;
+  profile?: string;
   format: FormatName;
   output?: string;
   /** Extra outputs, `FORMAT=FILE`, from repeated `-o`. */
@@ -119,7 +119,17 @@ function clusterPlan(
 /** Writes the plan (a node's with --node, else the cluster's) in every format asked; returns the exit code. */
 export async function runPlan(file: string, opts: PlanOptions): Promise<number> {
   // Everything the user gave is checked before anything is written.
-  const run = await startReportRun(opts);
+  const named = opts.profile;
+  const run = await startReportRun(opts, {
+    name: named ?? PLAN_PROFILES[0],
+    choice: {
+      reason:
+        named !== undefined
+          ? 'named with --profile'
+          : `the profile rkecis plan supports: ${planProfilesText()}`,
+    },
+  });
+  checkPlanProfile('plan', run.profile.meta);
   const planned = planClusterFile(file, run.profile, opts.node);
   const reports = planned.reports.map(run.waive);
   const node = reports.length === 1 && opts.node !== undefined ? reports[0] : undefined;
@@ -157,7 +167,10 @@ export function register(program: Command, done: (code: number) => void): void {
       'check an RKE cluster.yml before deploying: the args RKE v0.1.x would give each container, judged against the profile; one cluster report (or one node with --node)',
     )
     .argument('<cluster-yml>', 'RKE cluster.yml')
-    .option('--profile <name>', 'built-in profile name or profile folder', DEFAULT_PROFILE);
+    .option(
+      '--profile <name>',
+      `built-in profile name or profile folder; plan supports ${planProfilesText()} only (the default)`,
+    );
   addFormatOptions(cmd)
     .option(
       '--waivers <file>',

@@ -7,16 +7,18 @@ import { evaluate } from '../engine/evaluate.js';
 import { MAX_EVIDENCE_BYTES, parseEvidence } from '../evidence/read.js';
 import { EVIDENCE_KIND, type Evidence } from '../evidence/schema.js';
 import { MAX_YAML_BYTES } from '../base/yaml-file.js';
-import { DEFAULT_PROFILE, loadProfile } from '../profiles/load.js';
+import { loadProfile } from '../profiles/load.js';
 import { nodeReportsOf } from '../report/cluster-nodes.js';
 import type { ClusterReport, NodeReport } from '../report/types.js';
 import { loadClusterYml } from '../rke/cluster-yml.js';
 import { buildRemediation, type Remediation } from '../rke/remediate/index.js';
+import { checkPlanProfile, PLAN_PROFILES, planProfilesText } from '../rke/plan-profiles.js';
 import { VERSION } from '../base/version.js';
 import { systemReason } from '../text/system-error.js';
 import { oneLine } from '../text/visible.js';
 import { EXIT, InputError } from '../base/errors.js';
 import { readInputText } from '../base/input-file.js';
+import { chooseForEvidence } from './profile-choice.js';
 import { writeFiles, type PendingFile } from './write-files.js';
 import { closestIssue, PLAIN } from '../text/schema-issues.js';
 
@@ -184,8 +186,14 @@ function summary(r: Remediation, written: string[], clusterOut: string | undefin
 
 export async function runRemediate(input: string, opts: RemediateOptions): Promise<number> {
   const read = readRemediateInput(input);
-  const profileName = opts.profile ?? read.reports?.[0]?.profile.name ?? DEFAULT_PROFILE;
+  const profileName =
+    opts.profile ??
+    read.reports?.[0]?.profile.name ??
+    (read.evidence !== undefined ? chooseForEvidence(undefined, read.evidence).name : undefined) ??
+    PLAN_PROFILES[0];
+  for (const r of read.reports ?? []) checkPlanProfile('remediate', r.profile);
   const profile = loadProfile(profileName);
+  checkPlanProfile('remediate', profile.meta);
   const reports =
     read.reports ?? (read.evidence !== undefined ? [evaluate(profile, read.evidence)] : []);
   if (opts.inPlace === true && opts.clusterYml === undefined)
@@ -281,7 +289,10 @@ export function register(program: Command, done: (code: number) => void): void {
       'overwrite the cluster.yml itself (atomically) instead of writing beside it',
     )
     .option('--force', 'overwrite files that exist already')
-    .option('--profile <name>', `profile (default: the report's, else ${DEFAULT_PROFILE})`)
+    .option(
+      '--profile <name>',
+      `profile (default: the report's, else the one the bundle's Kubernetes version calls for); remediate supports ${planProfilesText()} only`,
+    )
     .action(async (input: string, opts: RemediateOptions) => {
       done(await runRemediate(input, opts));
     });

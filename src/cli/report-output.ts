@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { InputError } from '../base/errors.js';
-import { DEFAULT_PROFILE } from '../profiles/open.js';
 import formats, { FORMAT_NAMES, type FormatName } from '../report/formatters/index.js';
 import { outputWidth } from '../report/formatters/wrap.js';
 import { addSaveOptions, type SaveOptions } from './save.js';
@@ -10,7 +9,8 @@ import { addSaveOptions, type SaveOptions } from './save.js';
 // nothing heavy itself.
 
 export interface ReportOptions extends SaveOptions {
-  profile: string;
+  /** Unset: chosen from the Kubernetes version (profile-choice.ts). */
+  profile?: string;
   format: FormatName;
   output?: string;
   verbose?: boolean;
@@ -58,8 +58,7 @@ export function addReportOptions(cmd: Command): Command {
   return addFormatOptions(
     addSaveOptions(cmd).option(
       '--profile <name>',
-      'built-in profile name or profile folder',
-      DEFAULT_PROFILE,
+      'built-in profile name or profile folder (default: chosen from the Kubernetes version; rkecis profiles lists them)',
     ),
   )
     .option(

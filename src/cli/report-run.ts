@@ -3,6 +3,7 @@ import { VERSION } from '../base/version.js';
 import type { Evidence } from '../evidence/schema.js';
 import { openProfile } from '../profiles/open.js';
 import type { Profile } from '../profiles/schema.js';
+import type { ProfileChoiceInfo } from '../report/types.js';
 import { colours, plain } from '../report/formatters/colors.js';
 import formats, { type FormatName, type FormatOptions } from '../report/formatters/index.js';
 import type { Rendered } from '../report/formatters/rendered.js';
@@ -18,6 +19,7 @@ import {
   type ExtraOutput,
   type ReportOptions,
 } from './report-output.js';
+import { chooseForEvidence, type Chosen } from './profile-choice.js';
 import { withSaving, type ScanToSave } from './save.js';
 
 /**
@@ -37,6 +39,8 @@ export interface ReportRun {
   stamp: { rkecisVersion: string; generatedAt?: string };
   /** The waivers applied to a report: a waiver expires after its date, UTC, the run's date. */
   waive: (report: NodeReport) => NodeReport;
+  /** Why the profile is the one it is, as every report of the run says. */
+  choice: ProfileChoiceInfo;
   /** One node's evidence judged: evaluated, stamped, and waived. */
   judge: (evidence: Evidence) => NodeReport;
 }
@@ -46,10 +50,12 @@ export interface ReportRun {
  * and exit 2 when bad, and loads the engine.
  */
 export async function startReportRun(
-  opts: Pick<ReportOptions, 'out' | 'output' | 'profile' | 'waivers' | 'timestamp'>,
+  opts: Pick<ReportOptions, 'out' | 'output' | 'waivers' | 'timestamp'>,
+  chosen: Chosen,
 ): Promise<ReportRun> {
   const extra = parseExtraOutputs(opts.out ?? [], opts.output);
-  const profile = await openProfile(opts.profile);
+  const profile = await openProfile(chosen.name);
+  const choice: ProfileChoiceInfo = chosen.choice;
   const waivers =
     opts.waivers !== undefined
       ? (await import('../waivers/load.js')).loadWaivers(opts.waivers, profile)
@@ -74,7 +80,11 @@ export async function startReportRun(
     extra,
     stamp,
     waive,
-    judge: (evidence) => waive({ ...stamp, ...evaluate(profile, evidence) }),
+    choice,
+    judge: (evidence) => {
+      const report = evaluate(profile, evidence);
+      return waive({ ...stamp, ...report, profile: { ...report.profile, choice } });
+    },
   };
 }
 
@@ -140,8 +150,12 @@ export async function writeReport(
  * `rkecis evaluate` and `scan`: judges the node, writes the report in every format asked, saves
  * it when asked, and returns the exit code.
  */
-export async function evaluateAndReport(evidence: Evidence, opts: ReportOptions): Promise<number> {
-  const run = await startReportRun(opts);
+export async function evaluateAndReport(
+  evidence: Evidence,
+  opts: ReportOptions,
+  chosen: Chosen = chooseForEvidence(opts.profile, evidence),
+): Promise<number> {
+  const run = await startReportRun(opts, chosen);
   const report = run.judge(evidence);
   await writeReport(run, opts, report, [{ report, evidence }]);
   return notCompliant(report.results) ? EXIT.notCompliant : EXIT.compliant;

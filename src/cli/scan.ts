@@ -1,5 +1,10 @@
 import type { Command } from 'commander';
-import { addCollectOptions, collectFromOptions, type CollectCliOptions } from './collect.js';
+import {
+  addCollectOptions,
+  chooseForNode,
+  collectFromOptions,
+  type CollectCliOptions,
+} from './collect.js';
 import { addReportOptions, type ReportOptions } from './report-output.js';
 import { evaluateAndReport } from './report-run.js';
 
@@ -10,6 +15,8 @@ export function register(program: Command, done: (code: number) => void): void {
       program.command('scan').description('scan this node: collect its evidence and evaluate it'),
     ),
   ).action(async (opts: CollectCliOptions & ReportOptions) => {
-    done(await evaluateAndReport(await collectFromOptions(opts.profile, opts), opts));
+    const chosen = await chooseForNode(opts.profile, opts);
+    const evidence = await collectFromOptions(chosen.name, opts);
+    done(await evaluateAndReport(evidence, opts, chosen));
   });
 }

@@ -252,7 +252,7 @@ export function bundleRoles(evidence: Evidence): Evidence['roles'] {
 }
 
 /** A root that is not a folder would make every file look absent: that is the user's typo, not a finding. */
-async function checkRoot(root: string): Promise<void> {
+export async function checkRoot(root: string): Promise<void> {
   const st = await stat(root).catch(() => undefined);
   if (st?.isDirectory() !== true) {
     throw new InputError(`--root ${root}: ${st === undefined ? 'no such folder' : 'not a folder'}`);

@@ -470,3 +470,27 @@ function withoutEnvironment(parent: Record<string, unknown>, steps: readonly str
   parent[step] = copy;
   withoutEnvironment(copy, rest);
 }
+
+/**
+ * The API server's own version (`GET /version`), for choosing the profile before anything else is
+ * read; or, when it cannot be had, why (no kubeconfig, a server that does not answer). A
+ * kubeconfig that cannot be loaded at all is the user's input: an InputError, as for a scan.
+ */
+export async function readServerVersion(
+  source: KubeSource,
+  timeoutMs: number,
+): Promise<{ version: string; server: string } | { problem: string }> {
+  if (source.kind === 'none') return { problem: source.reason };
+  const kc = await loadKubeConfig(source);
+  const server = kc.getCurrentCluster()?.server;
+  if (server === undefined)
+    return { problem: `${describeSource(source)} names no current cluster` };
+  const a = await apiGet(kc, server, '/version', timeoutMs);
+  if ('problem' in a) return { problem: a.problem };
+  if (a.status !== 200)
+    return { problem: `${withoutCredentials(server)}/version: ${statusProblem(a)}` };
+  const v = (a.data as { gitVersion?: unknown } | undefined)?.gitVersion;
+  if (typeof v !== 'string')
+    return { problem: `${withoutCredentials(server)}/version answered no gitVersion` };
+  return { version: v, server: withoutCredentials(server) };
+}

@@ -1,5 +1,5 @@
 import { compareIds } from '../report/order.js';
-import { diffControls } from './controls.js';
+import { diffControls, profileMismatch } from './controls.js';
 import { diffEvidence } from './evidence.js';
 import type {
   ChangeKind,
@@ -63,7 +63,13 @@ export function diffScans(a: DiffSide, b: DiffSide): ScanDiff {
     if (x.evidence !== undefined && y.evidence !== undefined) {
       evidence.push(...diffEvidence(x.evidence, y.evidence, y.report.node.name));
     }
-    nodePairs.push({ a: x.report.node.name, b: y.report.node.name, evidenceCompared: compared });
+    const profiles = profileMismatch(x.report, y.report);
+    nodePairs.push({
+      a: x.report.node.name,
+      b: y.report.node.name,
+      evidenceCompared: compared,
+      ...(profiles !== undefined ? { profiles } : {}),
+    });
   }
   controls.sort(
     (p, q) =>
@@ -88,17 +94,24 @@ export function diffScans(a: DiffSide, b: DiffSide): ScanDiff {
       fixed: controls.filter((c) => c.kind === 'fixed').length,
       changed: controls.filter((c) => c.kind === 'changed').length,
       evidenceChanges: evidence.length,
+      ...(nodePairs.some((p) => p.profiles !== undefined)
+        ? {
+            notCompared: nodePairs.reduce((n, p) => n + (p.profiles?.notCompared.length ?? 0), 0),
+          }
+        : {}),
     },
   };
 }
 
 /**
  * --fail-on-new: whether any control newly fails (or newly errs), or was judged in a (pass,
- * fail or error) and is not evaluated at all in b. b cannot vouch for such a control: its
- * failure may still be there, or it may fail now, and a gate must not pass on silence.
+ * fail or error) and is not evaluated at all in b, or not comparable in b (another profile). b
+ * cannot vouch for such a control: its failure may still be there, or it may fail now, and a
+ * gate must not pass on silence.
  */
 export const hasNewFailures = (d: ScanDiff): boolean =>
   d.summary.newFailures > 0 ||
+  d.pairs.some((p) => (p.profiles?.judgedInA.length ?? 0) > 0) ||
   d.controls.some(
     (c) =>
       c.kind === 'no-longer-evaluated' &&

@@ -65,13 +65,13 @@ export function readDiffFile(file: string): FileContent {
 }
 
 /** A diff side from a file: a report as it is, or a bundle evaluated (and kept for the evidence diff). */
-export function sideFromFile(file: string, profile: () => Profile): DiffSide {
+export function sideFromFile(file: string, profile: (evidence: Evidence) => Profile): DiffSide {
   const content = readDiffFile(file);
   if (content.kind === 'report') return { label: file, nodes: [{ report: content.report }] };
   const { evidence } = content;
   return {
     label: file,
     ...(evidence.collectedAt !== undefined ? { scannedAt: evidence.collectedAt } : {}),
-    nodes: [{ report: evaluate(profile(), evidence), evidence }],
+    nodes: [{ report: evaluate(profile(evidence), evidence), evidence }],
   };
 }

@@ -61,6 +61,21 @@ export interface NodePair {
   b: string;
   /** False when a side has no evidence (a report file), so evidence was not compared. */
   evidenceCompared: boolean;
+  /** Set when the two reports were judged by different profiles. */
+  profiles?: ProfileMismatch;
+}
+
+/**
+ * Two reports of different profiles: only the controls with the same id and the same title in
+ * both are compared; the others are listed, never shown as fixed or as failing.
+ */
+export interface ProfileMismatch {
+  a: string;
+  b: string;
+  /** Ids of the controls not compared: in one report only, or titled differently. */
+  notCompared: string[];
+  /** Those of them that a judged (pass, fail or error): b cannot vouch for them. */
+  judgedInA: string[];
 }
 
 export interface ScanDiff {
@@ -79,5 +94,7 @@ export interface ScanDiff {
     fixed: number;
     changed: number;
     evidenceChanges: number;
+    /** Controls not compared because the profiles differ (NodePair.profiles), when any. */
+    notCompared?: number;
   };
 }

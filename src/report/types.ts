@@ -112,6 +112,16 @@ export interface NodeInfo {
   dockerConnection?: string;
 }
 
+/** Why a report's profile is the one it is (README: Which profile). */
+export interface ProfileChoiceInfo {
+  /** `named with --profile`, or the Kubernetes version, where it was read and the table's row. */
+  reason: string;
+  /** The Kubernetes version the profile was chosen for (`v1.15.12`), when chosen by version. */
+  version?: string;
+  /** A cluster's nodes by the Kubernetes version they show, when they do not all show one. */
+  nodeVersions?: { version: string; nodes: string[] }[];
+}
+
 export interface ProfileInfo {
   name: string;
   title: string;
@@ -123,6 +133,8 @@ export interface ProfileInfo {
   groups?: { id: string; title: string }[];
   /** Section titles, in the guide's order. */
   sections?: { id: string; title: string; description?: string }[];
+  /** Why this profile judged the node or cluster; set by the CLI. */
+  choice?: ProfileChoiceInfo;
 }
 
 export interface NodeReport {

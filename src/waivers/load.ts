@@ -23,6 +23,11 @@ export interface LoadedWaivers {
 export function loadWaivers(file: string, profile?: Profile): LoadedWaivers {
   const { data, at } = loadYamlFile(file, waiversFileSchema);
   const source = at([]).replace(/:\d+:\d+$/, '');
+  if (profile !== undefined && data.profile !== undefined && data.profile !== profile.meta.name) {
+    throw new InputError(
+      `${at(['profile'])}: these waivers are for profile ${data.profile}, and this run judges by profile ${profile.meta.name} (its control ids mean other controls); give --profile ${data.profile}, or waivers written for ${profile.meta.name}`,
+    );
+  }
   if (profile !== undefined) {
     const ids = new Set(profile.controls.map((c) => c.id));
     data.waivers.forEach((w, i) => {

@@ -45,6 +45,13 @@ export const waiversFileSchema = z
   .object({
     apiVersion: z.literal(WAIVERS_API_VERSION),
     kind: z.literal(WAIVERS_KIND),
+    profile: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]*$/, 'a profile name like rke-cis-1.5')
+      .optional()
+      .describe(
+        'The profile these waivers are written for: a run judging by another profile refuses the file (control ids differ between CIS versions)',
+      ),
     waivers: z.array(waiverSchema),
   })
   .strict();

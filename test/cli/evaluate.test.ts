@@ -199,8 +199,9 @@ describe('rkecis profiles and explain', () => {
   it('lists the built-in profile', () => {
     const r = runCli(['profiles']);
     expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^PROFILE +CIS +CHOSEN FOR KUBERNETES +CONTROLS +SCORED +GUIDES\n/);
     expect(r.stdout).toMatch(
-      /^rke-cis-1\.3\.0\tCIS Kubernetes Benchmark 1\.3\.0, Kubernetes 1\.11, 113 controls/,
+      /\nrke-cis-1\.3\.0 +1\.3\.0 +1\.11–1\.12 +113 +96 +CIS Benchmark Rancher Self-Assessment Guide v2\.1 \(Rancher 2\.1\.x, Kubernetes 1\.11\)\n/,
     );
   });
   it('explains a control with the guide text, audit and remediation', () => {

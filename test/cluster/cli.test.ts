@@ -371,6 +371,7 @@ describe('rkecis cluster: nodes that cannot be reached', () => {
       yml,
       [
         `ssh_key_path: ${key}`,
+        'kubernetes_version: v1.11.3-rancher1-1',
         'nodes:',
         `  - {address: 127.0.0.1, port: ${port}, hostname_override: silent, user: root, role: [controlplane, etcd, worker]}`,
         `  - {address: 127.0.0.1, port: "${refusedPort}", hostname_override: refused, user: root, role: [worker]}`,

@@ -40,13 +40,30 @@ async function scanWith(
     const kubeconfig = join(tmp.dir, `kubeconfig-${++n}.yaml`);
     const text = readFileSync(kube.kubeconfig, 'utf8');
     writeFileSync(kubeconfig, rewrite?.(text, kube.url) ?? text);
-    const args = ['--docker-host', docker.url, '--root', root, '--kubeconfig', kubeconfig];
+    // The 1.11 profile whatever version the server claims (a claim of 1.25 would choose another).
+    const args = [
+      '--docker-host',
+      docker.url,
+      '--root',
+      root,
+      '--kubeconfig',
+      kubeconfig,
+      '--profile',
+      'rke-cis-1.3.0',
+    ];
     const scan = await runMain(['scan', ...args, '--format', 'json', '--timeout', '5']);
     expectNoTrace(scan.stderr);
     const bundle = join(tmp.dir, `bundle-${n}.json`);
     const collect = await runMain(['collect', ...args, '--output', bundle, '--timeout', '5']);
     expect(collect.code, collect.stderr).toBe(0);
-    const later = await runMain(['evaluate', bundle, '--format', 'text']);
+    const later = await runMain([
+      'evaluate',
+      bundle,
+      '--format',
+      'text',
+      '--profile',
+      'rke-cis-1.3.0',
+    ]);
     return {
       report: JSON.parse(scan.stdout) as NodeReport,
       outputs: [

@@ -154,6 +154,8 @@ describe.skipIf(SKIP_DOCKER)(
         path,
         stringify({
           cluster_name: 'reach',
+          // The version the profile is chosen by (README: Which profile).
+          kubernetes_version: 'v1.11.3-rancher1-1',
           ssh_key_path: f.userKey,
           ssh_cert_path: f.userCert,
           ...(via !== false && via !== undefined

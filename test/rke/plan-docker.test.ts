@@ -122,6 +122,9 @@ describe.skipIf(SKIP_DOCKER)('remediated cluster.yml on a real Docker engine', (
           node.name,
           '--format',
           'json',
+          // The planted containers' images carry no Kubernetes version to choose by.
+          '--profile',
+          'rke-cis-1.3.0',
         ]);
         expect(res.stderr).toBe('');
         const scan = JSON.parse(res.stdout) as NodeReport;

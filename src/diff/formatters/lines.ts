@@ -2,6 +2,7 @@ import {
   ABSENT,
   type ControlChange,
   type EvidenceChange,
+  type NodePair,
   type ScanDiff,
   type SideStatus,
 } from '../types.js';
@@ -23,6 +24,7 @@ export function countsText(s: ScanDiff['summary']): string {
     ...(s.noLongerEvaluated > 0 ? [`${s.noLongerEvaluated} no longer evaluated`] : []),
     `${s.fixed} fixed`,
     plural(s.changed, 'other change'),
+    ...(s.notCompared !== undefined ? [`${s.notCompared} not compared (another profile)`] : []),
   ].join(', ');
 }
 
@@ -53,6 +55,15 @@ export const subjectText = (c: EvidenceChange): string =>
 export function sideText(s: ScanDiff['a']): string {
   const nodes = s.nodes.length === 1 ? `node ${s.nodes[0] ?? ''}` : `${s.nodes.length} nodes`;
   return `${s.label} (${nodes}${s.scannedAt !== undefined ? `, ${s.scannedAt}` : ''})`;
+}
+
+/** What a pair of reports of two profiles compares, in words. */
+export function profilesText(p: NodePair): string | undefined {
+  const m = p.profiles;
+  if (m === undefined) return undefined;
+  const shown = m.notCompared.slice(0, 20).join(', ');
+  const more = m.notCompared.length > 20 ? ` and ${m.notCompared.length - 20} more` : '';
+  return `the profiles differ: ${m.a} (a) and ${m.b} (b); only the controls with the same id and title in both are compared${m.notCompared.length > 0 ? `; ${plural(m.notCompared.length, 'control')} not compared: ${shown}${more}` : ''}`;
 }
 
 export const plural = (n: number, one: string, many = `${one}s`): string =>

@@ -1,6 +1,14 @@
 import { mdCell as cell, mdCodeSpan as code } from '../../report/formatters/markdown-escape.js';
 import type { ScanDiff } from '../types.js';
-import { countsText, evidenceText, plural, sideText, statusText, subjectText } from './lines.js';
+import {
+  countsText,
+  evidenceText,
+  plural,
+  profilesText,
+  sideText,
+  statusText,
+  subjectText,
+} from './lines.js';
 
 const KIND: Record<ScanDiff['controls'][number]['kind'], string> = {
   'new-failure': '**new failure**',
@@ -13,8 +21,11 @@ const KIND: Record<ScanDiff['controls'][number]['kind'], string> = {
 export function markdown(d: ScanDiff): string {
   const s = d.summary;
   const out = ['## rkecis diff', '', `- a: ${cell(sideText(d.a))}`, `- b: ${cell(sideText(d.b))}`];
-  for (const p of d.pairs)
+  for (const p of d.pairs) {
     if (p.a !== p.b) out.push(`- node ${code(p.a)} (a) compared with node ${code(p.b)} (b)`);
+    const profiles = profilesText(p);
+    if (profiles !== undefined) out.push(`- node ${code(p.b)}: ${cell(profiles)}`);
+  }
   if (d.nodesAdded.length > 0) out.push(`- nodes added: ${d.nodesAdded.map(code).join(', ')}`);
   if (d.nodesGone.length > 0) out.push(`- nodes gone: ${d.nodesGone.map(code).join(', ')}`);
   out.push('', `### Controls: ${countsText(s)}`, '');

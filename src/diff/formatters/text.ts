@@ -7,6 +7,7 @@ import {
   evidenceText,
   multiNode,
   plural,
+  profilesText,
   sideText,
   statusText,
   subjectText,
@@ -31,6 +32,9 @@ export function text(d: ScanDiff, options: DiffTextOptions = {}): string {
   ];
   for (const p of d.pairs) {
     if (p.a !== p.b) out.push(...line(`Comparing node ${p.a} (a) with node ${p.b} (b)`));
+    const profiles = profilesText(p);
+    if (profiles !== undefined)
+      out.push(...line(`${multiNode(d) ? `[${p.b}] ` : ''}Profiles: ${profiles}`));
   }
   if (d.nodesAdded.length > 0) out.push(...line(`Nodes added: ${d.nodesAdded.join(', ')}`));
   if (d.nodesGone.length > 0) out.push(...line(`Nodes gone: ${d.nodesGone.join(', ')}`));

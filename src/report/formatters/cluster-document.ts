@@ -80,6 +80,9 @@ export function clusterDocument(report: ClusterReport): ClusterDocument {
     ['Profile', `${profile.title} (${profile.name})`],
     ['CIS Benchmark version', profile.benchmark],
     ['Kubernetes version (profile)', profile.kubernetes],
+    ...(profile.choice !== undefined
+      ? [['Profile chosen', profile.choice.reason] as [string, string]]
+      : []),
     ['Kubernetes version (detected)', cluster.kubernetesVersion ?? 'not detected'],
     ['Cluster', `${cluster.name} (${cluster.source})`],
     ...(report.plan !== undefined ? [['Plan', report.plan] as [string, string]] : []),

@@ -1,5 +1,6 @@
 import type { ClusterFinding, ClusterReport, ClusterResult } from '../types.js';
 import { findingNodes } from './cluster-labels.js';
+import { profileProperties } from './junit.js';
 import { controlHeading, waiverDetail } from './labels.js';
 import { groupResults } from '../order.js';
 import { eachLine } from './rendered.js';
@@ -90,6 +91,7 @@ function* junitLines(report: ClusterReport): Generator<string, void, undefined> 
   for (const group of groupResults(report)) {
     for (const s of group.sections) {
       yield `  <testsuite name="${xmlAttr(`${s.id} ${s.title}`)}" ${counts(s.results)} hostname="${xmlAttr(name)}"${stamp}>`;
+      yield* profileProperties(report.profile);
       for (const r of s.results) yield* testcase(r, `${report.profile.name}.${s.id}`);
       yield '  </testsuite>';
     }

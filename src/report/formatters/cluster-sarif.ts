@@ -87,6 +87,7 @@ export function* clusterSarif(report: ClusterReport): Generator<string, void, un
     properties: {
       profile: report.profile.name,
       benchmark: report.profile.benchmark,
+      ...(report.profile.choice !== undefined ? { profileChoice: report.profile.choice } : {}),
       cluster: report.cluster.name,
       nodes: report.nodes.map((n) => n.name),
       coverage: {

@@ -96,6 +96,13 @@ function* textLines(
     ),
     width,
   ).map((x) => p.bold(x));
+  if (report.profile.choice !== undefined)
+    yield* fill(
+      oneLine(`Profile: ${report.profile.name}, ${report.profile.choice.reason}`),
+      width,
+      '',
+      '  ',
+    );
   yield* fill(
     oneLine(`Cluster: ${report.cluster.name} (${report.cluster.source})`),
     width,

@@ -1,4 +1,4 @@
-import type { NodeReport, Result } from '../types.js';
+import type { NodeReport, ProfileInfo, Result } from '../types.js';
 import { controlHeading, waiverDetail } from './labels.js';
 import { groupResults } from '../order.js';
 import { visible } from './visible.js';
@@ -67,6 +67,7 @@ export function junit(report: NodeReport): string {
     for (const s of group.sections) {
       out.push(
         `  <testsuite name="${xmlAttr(`${s.id} ${s.title}`)}" ${counts(s.results)} hostname="${xmlAttr(node)}"${stamp}>`,
+        ...profileProperties(report.profile),
       );
       for (const r of s.results) out.push(...testcase(r, `${report.profile.name}.${s.id}`));
       out.push('  </testsuite>');
@@ -74,4 +75,18 @@ export function junit(report: NodeReport): string {
   }
   out.push('</testsuites>');
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * Which profile judged, and why, as JUnit properties of each suite (JUnit has no place for them
+ * on <testsuites>); nothing when the report does not say (a report made outside the CLI).
+ */
+export function profileProperties(profile: ProfileInfo): string[] {
+  if (profile.choice === undefined) return [];
+  return [
+    '    <properties>',
+    `      <property name="profile" value="${xmlAttr(profile.name)}"/>`,
+    `      <property name="profileChoice" value="${xmlAttr(visible(profile.choice.reason))}"/>`,
+    '    </properties>',
+  ];
 }

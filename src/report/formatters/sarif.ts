@@ -45,6 +45,7 @@ export function sarif(report: NodeReport): string {
     properties: {
       profile: report.profile.name,
       benchmark: report.profile.benchmark,
+      ...(report.profile.choice !== undefined ? { profileChoice: report.profile.choice } : {}),
       node: name,
       roles,
       compliant: !notCompliant(report.results),

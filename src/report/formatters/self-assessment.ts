@@ -48,6 +48,9 @@ export function selfAssessment(report: NodeReport): SelfAssessment {
     ['Profile', `${profile.title} (${profile.name})`],
     ['CIS Benchmark version', profile.benchmark],
     ['Kubernetes version (profile)', profile.kubernetes],
+    ...(profile.choice !== undefined
+      ? [['Profile chosen', profile.choice.reason] as [string, string]]
+      : []),
     ['Kubernetes version (detected)', node.kubernetesVersion ?? 'not detected'],
     [
       'Nodes',

@@ -173,6 +173,15 @@ export function text(report: NodeReport, options: TextOptions = {}): string {
       width,
     ).map((x) => p.bold(x)),
   );
+  if (report.profile.choice !== undefined)
+    out.push(
+      ...fill(
+        oneLine(`Profile: ${report.profile.name}, ${report.profile.choice.reason}`),
+        width,
+        '',
+        '  ',
+      ),
+    );
   out.push(
     ...fill(
       oneLine(
