@@ -173,8 +173,10 @@ describe.skipIf(SKIP_DOCKER)('one node scan over SSH, counted (real sshd, test e
 
   it('sends each burst of packets in one system call, not one per packet', () => {
     // Tens of SFTP requests and Docker packets; what is left is about one write per round trip.
+    // Uncorked, every packet is its own write (71 of 71); corked, 34 to 41 of 71 were measured,
+    // depending on how the answers interleave: the bound leaves room for that, not for one a packet.
     expect(wire.packets).toBeGreaterThan(60);
-    expect(wire.systemWrites).toBeLessThanOrEqual(wire.packets / 2);
+    expect(wire.systemWrites).toBeLessThanOrEqual(wire.packets * 0.65);
     expect(sftpRequests(wire)).toBeGreaterThan(0);
   });
 
