@@ -117,6 +117,17 @@ describe.runIf(laterProfiles.length > 0)('profiles from the later guides', () =>
         }
     });
 
+    it('holds no PENDING placeholder, and has its reconstructed hardened node', () => {
+      // A profile written before the engine had a kind held `fixed` manual placeholders (reason
+      // `PENDING: ...`) and `# PENDING-CHECK:` comments; a finished profile has none.
+      const dir = join(BUILTIN_PROFILES_DIR, name);
+      const pending = readdirSync(dir)
+        .filter((f) => f.endsWith('.yaml'))
+        .filter((f) => readFileSync(join(dir, f), 'utf8').includes('PENDING'));
+      expect(pending).toEqual([]);
+      expect(existsSync(join('examples', name, 'hardened-node.json'))).toBe(true);
+    });
+
     const example = join('examples', name, 'hardened-node.json');
     it.runIf(existsSync(example))(
       "judges its reconstructed hardened node as the guide states, departures apart",
