@@ -24,7 +24,8 @@ export function listProfiles(): string[] {
   return readdirSync(BUILTIN_PROFILES_DIR, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(join(BUILTIN_PROFILES_DIR, d.name, 'profile.yaml')))
     .map((d) => d.name)
-    .sort();
+    // Numbers as numbers: rke-cis-1.3.0, 1.4.0, ... 1.7, 1.20, not 1.20 before 1.3.0.
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 }
 
 /** Resolves a profile name or folder to its folder. */

@@ -167,7 +167,7 @@ describe('evaluate without --profile', () => {
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(
-        /^rkecis: Kubernetes v1\.18\.20 \(the API server \(as the bundle recorded it\)\) calls for profile rke-cis-1\.6 \(guides v2\.5\.4 and v2\.6, [^)]*\)\), which this build of rkecis does not have \(built-in: rke-cis-1\.3\.0[^)]*\); name the profile with --profile/,
+        /^rkecis: Kubernetes v1\.18\.20 \(the API server \(as the bundle recorded it\)\) calls for profile rke-cis-1\.6 \(guides v2\.5\.4 and v2\.6, [^)]*\)\), which this build of rkecis does not have \(built-in: rke-cis-1\.3\.0, [^)]*\); name the profile with --profile/,
       );
     }
   });
