@@ -85,10 +85,17 @@ describe.runIf(laterProfiles.length > 0)('profiles from the later guides', () =>
         // A heading the guide left unnumbered gets an id of the profile's choosing: it must sit
         // where the guide has it, with the guide's title.
         const ids = profile.controls.map((c) => c.id);
-        expect(ids.filter((id) => numbered.includes(id))).toEqual(numbered);
+        // The profile follows its primary guide's order; another guide may order a section
+        // otherwise (v2.5.4 lists 1.1.11, 1.1.12, 1.1.19-1.1.21 first): its controls are then
+        // matched by id, each once.
+        const byId = gid !== primary && want.every((g) => g.id !== null);
+        if (byId) expect([...ids].sort()).toEqual([...numbered].sort());
+        else expect(ids.filter((id) => numbered.includes(id))).toEqual(numbered);
         expect(ids).toHaveLength(want.length);
         want.forEach((g, i) => {
-          const c = profile.controls[i] as ProfileControl;
+          const c = (
+            byId ? profile.controls.find((x) => x.id === g.id) : profile.controls[i]
+          ) as ProfileControl;
           if (g.id !== null) expect(c.id, `position ${i}`).toBe(g.id);
           expect(c.title, c.id).toBe(g.title);
           expect(c.scored, c.id).toBe(g.scoring === 'Scored' || g.scoring === 'Automated');
