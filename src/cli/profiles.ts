@@ -60,7 +60,17 @@ export function register(program: Command, done: (code: number) => void): void {
     )
     .action(async (opts: { format: string }) => {
       const names = listProfiles();
-      const all = await Promise.all(names.map(async (n) => listing(await openProfile(n))));
+      const profiles = await Promise.all(names.map((n) => openProfile(n)));
+      // In the order of the Kubernetes versions they serve (CIS 1.7 came after CIS 1.24).
+      const minor = (p: Profile): number =>
+        Number(
+          (p.meta.kubernetesRange?.min ?? /1\.\d+/.exec(p.meta.kubernetes)?.[0])?.split('.')[1] ??
+            Number.MAX_SAFE_INTEGER,
+        );
+      const all = profiles
+        .map((p, i) => ({ p, i }))
+        .sort((a, b) => minor(a.p) - minor(b.p) || a.i - b.i)
+        .map(({ p }) => listing(p));
       if (opts.format === 'json') {
         const out = {
           profiles: all,
