@@ -36,8 +36,11 @@ const byDockerInspect = PROFILES.filter(({ profile }) =>
   profile.controls.some((c) => c.audit.some((a) => runnable(a) && a.command.startsWith('docker'))),
 );
 
-/** This file's own image name: the example's image names are tags of it. */
-const IMAGE = 'rkecis-live-later/sleeper:latest';
+/**
+ * This run's own image name (the examples' image names are tags of it), removed at the end: per
+ * process, so a run elsewhere on the shared engine never loses the image it is tagging.
+ */
+const IMAGE = `rkecis-live-later/sleeper:${String(process.pid)}`;
 
 const differencesSeen = new Set<string>();
 
@@ -54,7 +57,7 @@ describe.skipIf(SKIP_DOCKER)("later profiles' hardened examples as live nodes", 
       ),
     );
     await importImages(engine.host, [IMAGE, ...new Set(images)]);
-    unlock = await lockRkeNames(engine.host, IMAGE);
+    unlock = await lockRkeNames(engine.host, images[0] as string);
   }, 400_000);
   afterAll(async () => {
     await unlock?.();
