@@ -6,7 +6,7 @@ import { answer, fakeKube, pagedList, type KubeRoute } from '../fakes/kube.js';
  * Objects a page at most, whatever `limit` asks: the API server may send fewer than the limit
  * (and does, e.g. when filtering), so any list longer than this is read over several pages.
  */
-export const SERVER_PAGE = 2;
+export const SERVER_PAGE = 1;
 
 /**
  * An API server serving the example's Kubernetes objects as the real one does, and a kubeconfig
