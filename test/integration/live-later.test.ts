@@ -115,12 +115,15 @@ describe.skipIf(SKIP_DOCKER)("later profiles' hardened examples as live nodes", 
         expect(runs.bundle.stderr).toBe('');
         expect(runs.bundle.code).toBe(0);
         const got = parseEvidence(JSON.parse(runs.bundle.stdout), 'bundle');
+        // Mounts and variables only where the profile reads them: an example may show more.
         const view = (e: Evidence, names: string[]) =>
           names.map((n) => {
             const c = e.containers[n];
-            if (c?.status !== 'present') return c;
-            const mounts = c.mounts?.map((m) => JSON.stringify(m)).sort();
-            return { ...c, id: undefined, state: undefined, mounts };
+            const read = got.containers[n];
+            if (c?.status !== 'present' || read?.status !== 'present') return c;
+            const mounts = read.mounts && c.mounts?.map((m) => JSON.stringify(m)).sort();
+            const env = read.env && Object.keys(read.env).map((k) => [k, c.env?.[k]]);
+            return { ...c, id: undefined, state: undefined, mounts, env };
           });
         const names = Object.keys(got.containers);
         expect(view(got, names)).toEqual(view(example, names));
