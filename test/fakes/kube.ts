@@ -184,14 +184,21 @@ export function pspList(apiVersion: string): unknown {
 }
 
 /**
- * A list route that pages as the API server does: `limit` objects a page (all when no limit),
- * the next page's token in `metadata.continue`, the token of the last page empty. Tokens are
- * opaque to the client; here they are the offset, prefixed so they look like one.
+ * A list route that pages as the API server does: `limit` objects a page (all when no limit;
+ * never more than `serverMax`, as a server may send fewer than asked), the next page's token in
+ * `metadata.continue`, the token of the last page empty. Tokens are opaque to the client; here
+ * they are the offset, prefixed so they look like one.
  */
-export function pagedList(kind: string, apiVersion: string, items: readonly unknown[]): KubeRoute {
+export function pagedList(
+  kind: string,
+  apiVersion: string,
+  items: readonly unknown[],
+  serverMax = Infinity,
+): KubeRoute {
   return (req, res) => {
     const q = new URL(req.url ?? '', 'https://x').searchParams;
-    const limit = Number(q.get('limit') ?? items.length) || items.length;
+    const asked = Number(q.get('limit') ?? items.length) || items.length;
+    const limit = Math.max(1, Math.min(asked, serverMax));
     const cont = q.get('continue');
     const from = cont === null ? 0 : Number(cont.replace(/^tok-/, ''));
     const page = items.slice(from, from + limit);

@@ -11,8 +11,9 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Evidence, FileEvidence } from '../../src/evidence/schema.js';
-import { answer, fakeKube } from '../fakes/kube.js';
 import { docker, run } from './engine.js';
+
+export { plantApiServer } from './plant-api.js';
 
 /** Secrets planted on the node that no output may contain. */
 export const ENV_SECRET = 'env-secret-7f3a9c-must-never-appear';
@@ -50,9 +51,11 @@ export async function importImages(host: string, images: string[]): Promise<void
 }
 
 /**
- * Creates and starts the node's RKE containers as the example shows them (entrypoint, args,
- * image). `start: false` only creates them: docker inspect shows the same Path and Args, and
- * nothing runs (several engines on a small machine).
+ * Creates and starts the node's RKE containers as the example shows them: entrypoint, args,
+ * image, the environment variables it names (a null one left unset) and its bind mounts. A
+ * container with mounts is only created: docker inspect shows the same Mounts, while starting it
+ * would have the engine make the mount sources (/etc/kubernetes...) on this machine. `start:
+ * false` creates every container only (several engines on a small machine).
  */
 export async function plantContainers(
   host: string,
@@ -61,21 +64,27 @@ export async function plantContainers(
 ): Promise<void> {
   for (const [name, c] of Object.entries(node.containers)) {
     if (c.status !== 'present') continue;
-    // The env var proves Env never reaches evidence or reports.
-    const env = name === 'kube-apiserver' ? ['-e', `SECRET=${ENV_SECRET}`] : [];
+    // The secret proves the rest of Env never reaches evidence or reports.
+    const env = [`SECRET=${ENV_SECRET}`];
+    for (const [k, v] of Object.entries(c.env ?? {})) if (v !== null) env.push(`${k}=${v}`);
+    const mounts = (c.mounts ?? []).map((m) => {
+      if (m.type !== 'bind') throw new Error(`plantContainers: ${name} has a ${m.type} mount`);
+      return `${m.source}:${m.destination}${m.rw ? '' : ':ro'}`;
+    });
     await docker(host, [
       'create',
       '--name',
       name,
       '--network',
       'none',
-      ...env,
+      ...env.flatMap((e) => ['-e', e]),
+      ...mounts.flatMap((m) => ['-v', m]),
       '--entrypoint',
       c.path,
       c.image,
       ...c.args,
     ]);
-    if (start) await docker(host, ['start', name]);
+    if (start && mounts.length === 0) await docker(host, ['start', name]);
   }
 }
 
@@ -142,30 +151,4 @@ function plant(root: string, path: string, f: FileEvidence): void {
 function put(root: string, path: string, text: string, mode: number): void {
   mkdirSync(dirname(join(root, path)), { recursive: true });
   writeFileSync(join(root, path), text, { mode });
-}
-
-/** An API server serving the example's Kubernetes objects, and a kubeconfig for it. */
-export async function plantApiServer(node: Evidence) {
-  const routes: Record<string, ReturnType<typeof answer>> = {};
-  const k = node.kubernetes;
-  if (k?.version !== undefined) routes['/version'] = answer({ gitVersion: k.version });
-  for (const [resource, r] of Object.entries(k?.resources ?? {})) {
-    if (r.status !== 'ok') continue;
-    // A list's items carry no apiVersion/kind; the list names the kind.
-    let kind = 'Unknown';
-    const items = Object.values(r.items).map((item) => {
-      const rest = { ...(item as Record<string, unknown>) };
-      if (typeof rest.kind === 'string') kind = rest.kind;
-      delete rest.apiVersion;
-      delete rest.kind;
-      return rest;
-    });
-    routes[`/apis/${r.apiVersion}/${resource}`] = answer({
-      kind: `${kind}List`,
-      apiVersion: r.apiVersion,
-      metadata: {},
-      items,
-    });
-  }
-  return fakeKube(routes);
 }
