@@ -15,11 +15,13 @@ import { clusterBench, type ClusterBenchResult } from './cluster-scan.js';
 import { clusterTableMarkdown } from './cluster-table.js';
 import { profileMarkdown } from './cpu-profile.js';
 import { nodeScanBench, type NodeScanResult } from './node-scan.js';
+import { profileScanBench, profileTableMarkdown, type ProfileScanResult } from './profile-scan.js';
 
 /**
  * `npm run bench`: rkecis's speed, measured (not asserted), printed as a table and written to
- * bench/results/. Options: --only startup,scan,eval,merge,cluster; --runs N (node scan, default
- * 10); --startup-runs N (default 21); --merge-nodes 1000,100000; and for the cluster scan over
+ * bench/results/. Options: --only startup,scan,profiles,eval,merge,cluster; --runs N (node scan,
+ * default 10); --profile-runs N (the scan with each built-in profile that has an example against
+ * its guide's procedure, default 5) and --profiles rke-cis-1.3.0,rke-cis-1.5 (default all); --startup-runs N (default 21); --merge-nodes 1000,100000; and for the cluster scan over
  * SSH: --cluster-nodes 1,10,100,500,1000; --cluster-concurrency 10,25,50;
  * --cluster-manual-nodes 1,10,20 (the guide's commands over ssh too); --cluster-runs N (default
  * 3 up to 100 nodes, else 1); --cluster-faults 0.1 (a fault run: that fraction of
@@ -33,8 +35,10 @@ const opt = (name: string): string | undefined => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? argv[i + 1] : undefined;
 };
-const only = new Set((opt('only') ?? 'startup,scan,eval,merge,cluster').split(','));
+const only = new Set((opt('only') ?? 'startup,scan,profiles,eval,merge,cluster').split(','));
 const scanRuns = Number(opt('runs') ?? '10');
+const profileRuns = Number(opt('profile-runs') ?? '5');
+const profileNames = opt('profiles');
 const startupRuns = Number(opt('startup-runs') ?? '21');
 const evalSizes = (opt('eval-nodes') ?? '1000,10000,100000').split(',').map(Number);
 const mergeSizes = (opt('merge-nodes') ?? '1000,100000').split(',').map(Number);
@@ -122,6 +126,7 @@ const results: {
   startedAt: string;
   startup?: StartupRow[];
   scan?: NodeScanResult;
+  profiles?: ProfileScanResult;
   evaluation?: EvalRow[];
   merge?: MergeRow[] | { error: string };
   cluster?: ClusterBenchResult;
@@ -386,6 +391,12 @@ if (only.has('startup')) {
   results.startup = await startup();
 }
 if (only.has('scan')) results.scan = await nodeScanBench(scanRuns, log);
+if (only.has('profiles'))
+  results.profiles = await profileScanBench(
+    profileRuns,
+    log,
+    profileNames !== undefined ? new Set(profileNames.split(',')) : undefined,
+  );
 if (only.has('eval')) results.evaluation = await evaluation();
 if (only.has('merge')) results.merge = await merge();
 const dir = join(ROOT, 'bench/results');
@@ -440,6 +451,14 @@ if (results.cluster !== undefined) {
     copyFileSync(results.cluster.plot, join(ROOT, 'docs/fleet-scale.svg'));
 }
 
+let profileTable = '';
+if (results.profiles !== undefined) {
+  profileTable = profileTableMarkdown(results.profiles);
+  const md = `# rkecis scan with each profile against its guide's procedure, ${results.startedAt}\n\n${profileTable}`;
+  writeFileSync(join(dir, `profiles-${stamp}.md`), md);
+  writeFileSync(join(dir, 'profiles-latest.md'), md);
+}
+
 const json = `${JSON.stringify(results, null, 2)}\n`;
 writeFileSync(join(dir, `bench-${stamp}.json`), json);
 writeFileSync(join(dir, 'latest.json'), json);
@@ -449,5 +468,9 @@ process.stdout.write(
     (results.bundledCli
       ? ''
       : 'NOTE: rkecis did not run from dist/bundle/ throughout (a tsc build made it stale): rerun after npm run build\n\n') +
-    `${table()}\n\nwritten to bench/results/bench-${stamp}.json (and latest.json)\n`,
+    `${table()}\n\n` +
+    (profileTable !== ''
+      ? `each profile's example node, rkecis scan --profile P against the guide's procedure (medians of ${profileRuns}, alternating):\n\n${profileTable}\n(bench/results/profiles-latest.md)\n\n`
+      : '') +
+    `written to bench/results/bench-${stamp}.json (and latest.json)\n`,
 );
