@@ -1,3 +1,4 @@
+import { showFlag } from '../flags.js';
 import { splitList } from '../operators/list.js';
 import {
   CONTAINER_MESSAGES,
@@ -58,11 +59,20 @@ export default defineKind<'cipher-list'>({
     const suites = value === undefined ? [] : splitList(value);
     const weak = suites.filter((s) => !strong.has(s));
     const ok = suites.length > 0 && weak.length === 0;
-    return verdict(ok ? 'pass' : 'fail', expected, 'cipher-suites', {
-      container: check.container,
-      flags: shown,
-      weak,
-    });
+    const data = { container: check.container, flags: shown, weak };
+    // The 'cipher-suites' text of this data, written from what was just worked out rather than
+    // from the record (its one flag, split again): the check tester holds the two the same.
+    const actual =
+      showFlag(check.flag, value) +
+      (weak.length > 0 ? ` (not on the CIS strong list: ${weak.join(', ')})` : '') +
+      (value !== undefined && suites.length === 0 ? ' (empty)' : '');
+    return {
+      status: ok ? 'pass' : 'fail',
+      actual,
+      expected,
+      reason: undefined,
+      found: { id: 'cipher-suites', data },
+    };
   },
 
   requires(check, needs) {

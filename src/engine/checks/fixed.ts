@@ -1,4 +1,4 @@
-import type { EvalContext } from '../verdict.js';
+import type { EvalContext, Verdict } from '../verdict.js';
 import {
   containerFlags,
   flagValues,
@@ -25,6 +25,18 @@ const messages = {
     `nothing certain to show: ${d.why}`,
 } as const;
 const verdict = verdictsOf(messages);
+
+/**
+ * The found data of a control without evidence, the same for every node: made once, frozen, and
+ * shared by every report (nothing changes found data once made), rather than made for each of
+ * the many such controls of every node. Its text is its message's.
+ */
+function plainVerdict(id: 'to-judge' | 'not-applicable'): Pick<Verdict, 'actual' | 'found'> {
+  const data = Object.freeze({});
+  return { actual: messages[id](), found: Object.freeze({ id, data }) };
+}
+const TO_JUDGE = plainVerdict('to-judge');
+const NOT_APPLICABLE = plainVerdict('not-applicable');
 
 type Shown = FoundOf<Pick<typeof messages, 'shown' | 'nothing-to-show' | 'nothing-certain'>>;
 
@@ -60,13 +72,14 @@ export default defineKind<'fixed'>({
       const s = shown(check.show, ctx);
       return verdict(check.status, expected, s.id, s.data, check.reason);
     }
-    return verdict(
-      check.status,
+    const plain = manual ? TO_JUDGE : NOT_APPLICABLE;
+    return {
+      status: check.status,
+      actual: plain.actual,
       expected,
-      manual ? 'to-judge' : 'not-applicable',
-      {},
-      check.reason,
-    );
+      reason: check.reason,
+      found: plain.found,
+    };
   },
 
   requires(check, needs) {

@@ -23,10 +23,14 @@ export interface FlagPlan {
    * every node.
    */
   alternatives: Map<string, string[][]>;
+  /** `alternatives` of each of `names`, by index: read for every flag control of every node. */
+  alternativesByName: (string[][] | undefined)[];
   /** The environment variables the tests name (keyed by their names, which no flag key is). */
   env: string[];
   /** Flag key -> the `--config` file's key read when the flag is not given. */
   config: Map<string, string>;
+  /** True when the tests read the container's flags alone (no variable, no config key). */
+  flagsOnly: boolean;
 }
 
 /** A test's key: `--name` for a flag (as parseFlags keys it), the variable's name for `env`. */
@@ -109,7 +113,9 @@ export function flagPlanOf(check: FlagCheck): FlagPlan {
       root,
       names,
       alternatives,
+      alternativesByName: names.map((n) => alternatives.get(n)),
       ...extras,
+      flagsOnly: extras.env.length === 0 && extras.config.size === 0,
     };
     plans.set(check, plan);
   }

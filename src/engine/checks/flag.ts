@@ -7,7 +7,10 @@ import {
   showFlags,
   type FlagValues,
 } from './container.js';
-import { flagPlanOf, passes } from './flag-tree.js';
+import type { Flags } from '../flags.js';
+import { showFlag } from '../flags.js';
+import type { Verdict } from '../verdict.js';
+import { flagPlanOf, passes, type FlagPlan } from './flag-tree.js';
 import { solveFlags } from './flag-solve.js';
 import { defineKind, setData, verdictsOf } from './kind.js';
 import { SETTINGS_MESSAGES, settingsOf, type ConfigShown } from './settings.js';
@@ -30,18 +33,49 @@ const messages = {
 } as const;
 const verdict = verdictsOf(messages);
 
+/**
+ * The verdict of a check that reads the container's flags alone: most flag controls of every
+ * node. The same verdict as `verdict(..., 'flag-values', data)` gives (the check tester holds
+ * every verdict to its message's text), made in one pass: each shown flag's text is written as
+ * it is stored, rather than read back from the record, and no verdict maker runs in between.
+ * Keys are flags (`--name`), never an integer-like key or `__proto__`, so the record's order
+ * is the order they are stored in, which the message's text follows.
+ */
+function flagsVerdict(container: string, plan: FlagPlan, flags: Flags): Verdict {
+  const { names, alternativesByName } = plan;
+  const shown = flagValues();
+  let actual = '';
+  for (let i = 0; i < names.length; i++) {
+    const n = names[i] as string;
+    const value = flags.get(n);
+    // An unset alternative is left out when another is set (which is then shown): never all.
+    const groups = alternativesByName[i];
+    if (value === undefined && groups?.every((g) => g.some((a) => flags.has(a))) === true) continue;
+    shown[n] = value ?? null;
+    actual += `${actual === '' ? '' : ', '}${showFlag(n, value)}`;
+  }
+  return {
+    status: passes(plan.root, flags) ? 'pass' : 'fail',
+    actual,
+    expected: plan.expected,
+    reason: undefined,
+    found: { id: 'flag-values', data: { container, flags: shown } },
+  };
+}
+
 /** Container flags compared as kube-bench does, on args parsed like pflag. */
 export default defineKind<'flag'>({
   messages,
 
   evaluate(check, ctx) {
     const plan = flagPlanOf(check);
-    const { expected, root, names, alternatives } = plan;
+    const { expected, root, names, alternativesByName } = plan;
     const flags = containerFlags(ctx, check.container);
     if (isProblem(flags)) return verdict('error', expected, flags.id, flags.data);
     const doubt = flagInDoubt(flags, names);
     if (doubt !== undefined)
       return verdict('error', expected, 'flag-in-doubt', { container: check.container, ...doubt });
+    if (plan.flagsOnly) return flagsVerdict(check.container, plan, flags);
     const settings = settingsOf(ctx, check.container, plan, flags);
     if ('id' in settings) return verdict('error', expected, settings.id, settings.data);
     const { values, config } = settings;
@@ -52,17 +86,20 @@ export default defineKind<'flag'>({
       // A flag as given (a value from the --config file is shown as the file's).
       const value = n.startsWith('-') ? flags.get(n) : values.get(n);
       // An unset alternative is left out when another is set (which is then shown): never all.
-      const groups = alternatives.get(n);
+      const groups = alternativesByName[i];
       if (value === undefined && groups?.every((g) => g.some((a) => values.has(a))) === true)
         continue;
       // A name from a --config file may be any key: setData keeps `__proto__` an own key.
       setData(shown, n, value ?? null);
     }
-    return verdict(ok ? 'pass' : 'fail', expected, 'flag-values', {
-      container: check.container,
-      flags: shown,
-      ...(config !== undefined ? { config } : {}),
-    });
+    return verdict(
+      ok ? 'pass' : 'fail',
+      expected,
+      'flag-values',
+      config === undefined
+        ? { container: check.container, flags: shown }
+        : { container: check.container, flags: shown, config },
+    );
   },
 
   requires(check, needs) {
