@@ -19,8 +19,8 @@ export interface ListedObject {
 /** How many object names a verdict's `actual` names; the rest are counted. */
 export const NAMES_SHOWN = 10;
 
-/** The messages of a list that cannot be judged: every Kubernetes list kind gives them. */
-export const listMessages = {
+/** Why a resource's objects cannot be had: every Kubernetes kind (k8s-object too) gives them. */
+export const resourceMessages = {
   'kubernetes-not-collected': () =>
     'Kubernetes API objects were not collected (no kubeconfig given)',
   'resource-not-collected': (d: { resource: string }) => `${d.resource} were not collected`,
@@ -30,22 +30,30 @@ export const listMessages = {
   'served-in-doubt': (d: { resource: string; reason: string; why: string }) =>
     `the evidence says ${d.resource} are not served (${d.reason}), but ${d.why}`,
   'not-served': (d: { resource: string; reason: string }) => d.reason,
+} as const;
+
+/** The messages of a list that cannot be judged: every Kubernetes list kind gives them. */
+export const listMessages = {
+  ...resourceMessages,
   'not-an-object': (d: { resource: string; key: string; what: string }) =>
     `${d.resource}/${d.key} is ${d.what}, not an object; its fields cannot be read`,
   /** A field of a type the test does not compare; `test` is the test in words. */
   'field-type': (d: { object: string; field: string; problem: string; test: string }) =>
     `${d.object}: ${d.field} is ${d.problem} (${d.test}); it cannot be judged`,
 } as const;
-type ListMessages = typeof listMessages;
-
-/** A list verdict that is not a judgement: its status, message id and data. */
-export type ListProblem = {
-  [I in keyof ListMessages]: {
+/** A verdict of these messages that is not a judgement: its status, message id and data. */
+type ProblemOf<M extends Record<string, (d: never) => string>> = {
+  [I in keyof M]: {
     status: Extract<Status, 'error' | 'not-applicable'>;
     id: I;
-    data: Parameters<ListMessages[I]> extends [infer D] ? D : Record<string, never>;
+    data: Parameters<M[I]> extends [infer D] ? D : Record<string, never>;
   };
-}[keyof ListMessages];
+}[keyof M];
+
+/** Why a resource's objects cannot be had (an error), or that the API no longer serves it. */
+export type ResourceProblem = ProblemOf<typeof resourceMessages>;
+/** A list verdict that is not a judgement. */
+export type ListProblem = ProblemOf<typeof listMessages>;
 
 /** The text of a problem (a not-applicable verdict's reason). */
 export const problemText = (p: ListProblem): string =>
@@ -53,6 +61,46 @@ export const problemText = (p: ListProblem): string =>
 
 const whatIs = (v: unknown): string =>
   v === null ? 'null' : Array.isArray(v) ? 'a list' : `a ${typeof v}`;
+
+/**
+ * A resource's objects by key, or why they cannot be had. A resource the bundle says is not
+ * served is `not-applicable` only when the server's version proves the API removed it: a
+ * bundle's word alone does not rule the controls out.
+ */
+export function resourceItems(
+  evidence: Evidence,
+  resource: string,
+): { items: Readonly<Record<string, unknown>> } | { problem: ResourceProblem } {
+  const k8s = evidence.kubernetes;
+  if (k8s === undefined)
+    return { problem: { status: 'error', id: 'kubernetes-not-collected', data: {} } };
+  const res = ownValue(k8s.resources, resource, k8s.resources[resource]);
+  if (res === undefined)
+    return { problem: { status: 'error', id: 'resource-not-collected', data: { resource } } };
+  if (res.status === 'error')
+    return {
+      problem: { status: 'error', id: 'resource-error', data: { resource, reason: res.reason } },
+    };
+  if (res.status === 'not-served') {
+    const s = servedAccordingTo(resource, k8s.version);
+    return s.served !== false
+      ? {
+          problem: {
+            status: 'error',
+            id: 'served-in-doubt',
+            data: { resource, reason: res.reason, why: s.reason },
+          },
+        }
+      : {
+          problem: {
+            status: 'not-applicable',
+            id: 'not-served',
+            data: { resource, reason: res.reason },
+          },
+        };
+  }
+  return { items: res.items };
+}
 
 /**
  * Every object of the given resources, or why they cannot be read. A resource the API no longer
@@ -63,32 +111,14 @@ export function listObjects(
   evidence: Evidence,
   resources: readonly string[],
 ): { objects: ListedObject[] } | { problem: ListProblem } {
-  const k8s = evidence.kubernetes;
-  if (k8s === undefined)
-    return { problem: { status: 'error', id: 'kubernetes-not-collected', data: {} } };
   const objects: ListedObject[] = [];
   let gone: { resource: string; reason: string } | undefined;
   let served = 0;
   for (const resource of resources) {
-    const res = ownValue(k8s.resources, resource, k8s.resources[resource]);
-    if (res === undefined)
-      return { problem: { status: 'error', id: 'resource-not-collected', data: { resource } } };
-    if (res.status === 'error')
-      return {
-        problem: { status: 'error', id: 'resource-error', data: { resource, reason: res.reason } },
-      };
-    if (res.status === 'not-served') {
-      // A bundle's word alone does not rule the objects out: its server's version must.
-      const s = servedAccordingTo(resource, k8s.version);
-      if (s.served !== false)
-        return {
-          problem: {
-            status: 'error',
-            id: 'served-in-doubt',
-            data: { resource, reason: res.reason, why: s.reason },
-          },
-        };
-      gone ??= { resource, reason: res.reason };
+    const res = resourceItems(evidence, resource);
+    if ('problem' in res) {
+      if (res.problem.id !== 'not-served') return res;
+      gone ??= res.problem.data;
       continue;
     }
     served++;

@@ -1,7 +1,7 @@
 import { ownValue } from '../../evidence/own.js';
-import { servedAccordingTo } from '../../evidence/served.js';
 import { asText, select } from '../select.js';
 import { combine, describeTest, runTest, typeProblem } from '../tests.js';
+import { problemText, resourceItems, resourceMessages } from './k8s-lists.js';
 import { defineKind, setData, verdictsOf, type CheckOf } from './kind.js';
 
 type K8sObjectCheck = CheckOf<'k8s-object'>;
@@ -26,15 +26,7 @@ function planOf(check: K8sObjectCheck): { expected: string; fields: string[] } {
 type Subject = { resource: string; name: string };
 
 const messages = {
-  'kubernetes-not-collected': () =>
-    'Kubernetes API objects were not collected (no kubeconfig given)',
-  'resource-not-collected': (d: { resource: string }) => `${d.resource} were not collected`,
-  'resource-error': (d: { resource: string; reason: string }) =>
-    `cannot list ${d.resource}: ${d.reason}`,
-  /** The evidence says the kind is no longer served, and the server's version does not prove it. */
-  'served-in-doubt': (d: { resource: string; reason: string; why: string }) =>
-    `the evidence says ${d.resource} are not served (${d.reason}), but ${d.why}`,
-  'not-served': (d: { resource: string; reason: string }) => d.reason,
+  ...resourceMessages,
   'object-absent': (d: Subject) => `${d.resource}/${d.name} does not exist`,
   'not-an-object': (d: Subject & { what: string }) =>
     `${d.resource}/${d.name} is ${d.what}, not an object; its fields cannot be read`,
@@ -59,29 +51,10 @@ export default defineKind<'k8s-object'>({
   evaluate(check, ctx) {
     const { resource, name } = check;
     const { expected, fields } = planOf(check);
-    const k8s = ctx.evidence.kubernetes;
-    if (k8s === undefined) return verdict('error', expected, 'kubernetes-not-collected', {});
-    const res = ownValue(k8s.resources, resource, k8s.resources[resource]);
-    if (res === undefined)
-      return verdict('error', expected, 'resource-not-collected', { resource });
-    if (res.status === 'error')
-      return verdict('error', expected, 'resource-error', { resource, reason: res.reason });
-    if (res.status === 'not-served') {
-      // A bundle's word alone does not rule the controls out: its server's version must.
-      const served = servedAccordingTo(resource, k8s.version);
-      if (served.served !== false)
-        return verdict('error', expected, 'served-in-doubt', {
-          resource,
-          reason: res.reason,
-          why: served.reason,
-        });
-      return verdict(
-        'not-applicable',
-        expected,
-        'not-served',
-        { resource, reason: res.reason },
-        res.reason,
-      );
+    const res = resourceItems(ctx.evidence, resource);
+    if ('problem' in res) {
+      const p = res.problem;
+      return verdict(p.status, expected, p.id, p.data as never, problemText(p));
     }
     const obj = ownValue(res.items, name, res.items[name]);
     if (obj === undefined) return verdict('fail', expected, 'object-absent', { resource, name });
