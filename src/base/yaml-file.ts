@@ -100,8 +100,11 @@ export function loadYamlFile<S extends z.ZodType>(
   prepare?.(doc);
   let data: unknown;
   try {
-    // Anchors and aliases are legal YAML, but a "billion laughs" expansion is refused.
-    data = doc.toJS({ maxAliasCount: 100 });
+    // Anchors and aliases are legal YAML, but a "billion laughs" expansion is refused: what the
+    // aliases stand for may not outgrow the text itself (a node per byte). A fixed 100 refused a
+    // 500-node cluster.yml whose nodes share one anchored role list, as YAML writers emit; RKE's
+    // own parser takes it.
+    data = doc.toJS({ maxAliasCount: Math.max(100, text.length) });
   } catch (e) {
     throw new InputError(`${display(file)}: ${(e as Error).message}`);
   }

@@ -106,6 +106,29 @@ describe('cluster.yml validation: one clear message naming file:line:col', () =>
     });
   });
 
+  it('takes a fleet whose nodes share anchored values (as YAML writers emit them), and still refuses a bomb', () => {
+    // 1,000 nodes, each naming the one anchored role list: 1,000 aliases, no expansion attack.
+    const nodes = Array.from(
+      { length: 1000 },
+      (_, i) =>
+        `  - address: 10.0.${i >> 8}.${i & 255}\n    role: ${i === 0 ? '&roles [controlplane, etcd, worker]' : '*roles'}\n`,
+    ).join('');
+    const c = loadClusterYml(file(`nodes:\n${nodes}`));
+    expect(c.config.nodes).toHaveLength(1000);
+    expect(c.config.nodes[999]?.role).toEqual(['controlplane', 'etcd', 'worker']);
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
+      'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]',
+      'e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]',
+      'f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]',
+      'g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]',
+    ].join('\n');
+    // Beside the same fleet: 10^7 values from 45 KB of text.
+    expect(loadError(`${bomb}\nnodes:\n${nodes}`)).toMatch(/cluster\.yml: Excessive alias count/);
+  });
+
   it('defaults kubernetes_version to RKE v0.1.11 default', () => {
     expect(loadClusterYml(file(NODES)).kubernetesVersion).toBe('v1.11.3-rancher1-1');
   });
