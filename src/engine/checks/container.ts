@@ -50,13 +50,17 @@ export const isProblem = (f: Flags | ContainerProblem): f is ContainerProblem =>
 
 /** The container's parsed flags, or why they cannot be had (never a silent pass). */
 export function containerFlags(ctx: EvalContext, name: string): Flags | ContainerProblem {
+  // The usual case first: a present container's flags, parsed once (one lookup, for every flag
+  // control of every node); ctx.flags gives flags only for a present container.
+  const parsed = ctx.flags(name);
+  if (parsed !== undefined) return parsed;
   const containers = ctx.evidence.containers;
   const c = ownValue(containers, name, containers[name]);
   if (c === undefined) return { id: 'container-not-collected', data: { container: name } };
   if (c.status === 'absent') return { id: 'container-absent', data: { container: name } };
   if (c.status === 'error')
     return { id: 'container-error', data: { container: name, reason: c.reason } };
-  return ctx.flags(name) ?? { id: 'container-error', data: { container: name, reason: null } };
+  return { id: 'container-error', data: { container: name, reason: null } };
 }
 
 /** The first of these flags whose value is in doubt, with why; undefined when none is. */

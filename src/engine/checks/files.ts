@@ -222,7 +222,25 @@ function foundFiles(
   const { target } = scope;
   if (target === 'self' && scope.from === undefined && judged.length === 1 && one !== undefined)
     return { id: 'file-value', data: { path: one.path, value: show(one.file) } };
-  const values = (): string[] => [...new Set(judged.map((j) => show(j.file)))];
+  const values = (): string[] => {
+    // The distinct values in order of first appearance: usually a few among many entries, so a
+    // scan of those found beats a Set (made for every such control of every node) until many are.
+    const out: string[] = [];
+    let seen: Set<string> | undefined;
+    for (const j of judged) {
+      const v = show(j.file);
+      if (seen !== undefined) {
+        if (!seen.has(v)) {
+          seen.add(v);
+          out.push(v);
+        }
+      } else if (!out.includes(v)) {
+        out.push(v);
+        if (out.length > 16) seen = new Set(out);
+      }
+    }
+    return out;
+  };
   if (target !== 'self' && bad.length === 0) {
     if (target === 'entries' && scope.match === undefined && scope.exclude === undefined)
       return { id: 'entries-values', data: { count: judged.length, values: values() } };
