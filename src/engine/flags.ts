@@ -42,6 +42,7 @@ const MAP_FLAGS = new Set(['feature-gates']);
 // The same names keyed as parseFlags keys them (`--name`), so the loop below never slices a key.
 const BOOLEAN_KEYS = new Set([...BOOLEAN_FLAGS].map((n) => `--${n}`));
 const ACCUMULATING_KEYS = new Set([...LIST_FLAGS, ...MAP_FLAGS].map((n) => `--${n}`));
+const MAP_KEYS = [...MAP_FLAGS].map((n) => `--${n}`);
 
 export type Flags = ReadonlyMap<string, string> & {
   /**
@@ -81,7 +82,7 @@ export const flagSyntaxOf = (container: string): FlagSyntax =>
  */
 export function parseFlags(args: readonly string[], syntax: FlagSyntax = 'pflag'): Flags {
   const flags = new Map<string, string>() as Map<string, string> & { unsure?: Map<string, string> };
-  const repeated = new Set<string>();
+  let repeated: Set<string> | undefined;
   let refused: Map<string, string> | undefined;
   let doubtNext: string | undefined;
   for (let i = 0; i < args.length; i++) {
@@ -131,7 +132,7 @@ export function parseFlags(args: readonly string[], syntax: FlagSyntax = 'pflag'
     const before = flags.get(key);
     // The name is looked up only for a repeated flag (rare): this loop runs for every argument.
     if (before !== undefined && ACCUMULATING_KEYS.has(key)) {
-      repeated.add(key);
+      (repeated ??= new Set()).add(key);
       flags.set(key, `${before},${value}`);
     } else {
       flags.set(key, value);
@@ -145,8 +146,7 @@ export function parseFlags(args: readonly string[], syntax: FlagSyntax = 'pflag'
   if (refused !== undefined)
     for (const [k, why] of refused) (flags.unsure ??= new Map()).set(k, why);
   // A map flag takes each key's last value, across occurrences and within one.
-  for (const name of MAP_FLAGS) {
-    const key = `--${name}`;
+  for (const key of MAP_KEYS) {
     const value = flags.get(key);
     if (value === undefined) continue;
     const merged = lastKeyWins(value);
@@ -154,7 +154,7 @@ export function parseFlags(args: readonly string[], syntax: FlagSyntax = 'pflag'
       .split(',')
       .map((x) => x.trim())
       .filter((x) => x !== '');
-    if (repeated.has(key) || merged !== items.join(',')) {
+    if (repeated?.has(key) === true || merged !== items.join(',')) {
       flags.set(key, merged);
     }
   }

@@ -2,6 +2,7 @@ import { isFlagGroup } from '../../profiles/flag-items.js';
 import type { FlagItem, FlagTest, ValueTest } from '../../profiles/schema.js';
 import { describeTest, runTest } from '../tests.js';
 import { keyOf } from './container.js';
+import type { Verdict } from '../verdict.js';
 import type { CheckOf } from './kind.js';
 
 type FlagCheck = CheckOf<'flag'>;
@@ -31,6 +32,11 @@ export interface FlagPlan {
   config: Map<string, string>;
   /** True when the tests read the container's flags alone (no variable, no config key). */
   flagsOnly: boolean;
+  /**
+   * The verdicts last made of flags alone, each with the values of `names` it was made of
+   * (flag.ts): nodes of a fleet mostly share them, and the values decide the whole verdict.
+   */
+  recent: { values: (string | undefined)[]; verdict: Readonly<Verdict> }[];
 }
 
 /** A test's key: `--name` for a flag (as parseFlags keys it), the variable's name for `env`. */
@@ -116,6 +122,7 @@ export function flagPlanOf(check: FlagCheck): FlagPlan {
       alternativesByName: names.map((n) => alternatives.get(n)),
       ...extras,
       flagsOnly: extras.env.length === 0 && extras.config.size === 0,
+      recent: [],
     };
     plans.set(check, plan);
   }

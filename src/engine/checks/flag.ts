@@ -33,34 +33,56 @@ const messages = {
 } as const;
 const verdict = verdictsOf(messages);
 
+/** How many verdicts of flags alone each check keeps: a fleet's few distinct configurations. */
+const RECENT = 4;
+const scratch: (string | undefined)[] = [];
+
 /**
  * The verdict of a check that reads the container's flags alone: most flag controls of every
- * node. The same verdict as `verdict(..., 'flag-values', data)` gives (the check tester holds
- * every verdict to its message's text), made in one pass: each shown flag's text is written as
- * it is stored, rather than read back from the record, and no verdict maker runs in between.
- * Keys are flags (`--name`), never an integer-like key or `__proto__`, so the record's order
- * is the order they are stored in, which the message's text follows.
+ * node. The values of the check's flags decide it whole (its status, which flags are shown, its
+ * text: an alternative left out is one of them too), so a verdict made of the same values
+ * before is given again, frozen, as fixed.ts gives its verdicts: nodes of a fleet mostly have
+ * the same flags, and this makes no object for them. Else it is made as
+ * `verdict(..., 'flag-values', data)` would make it (the check tester holds every verdict to
+ * its message's text), in one pass: each shown flag's text is written as it is stored. Keys are
+ * flags (`--name`), never an integer-like key or `__proto__`, so the record's order is the
+ * order they are stored in, which the message's text follows.
  */
 function flagsVerdict(container: string, plan: FlagPlan, flags: Flags): Verdict {
-  const { names, alternativesByName } = plan;
+  const { names, alternativesByName, recent } = plan;
+  const count = names.length;
+  // Each flag read once, into an array kept for the next call rather than made for this one.
+  for (let i = 0; i < count; i++) scratch[i] = flags.get(names[i] as string);
+  seen: for (let r = 0; r < recent.length; r++) {
+    const memo = recent[r] as FlagPlan['recent'][number];
+    for (let i = 0; i < count; i++) if (scratch[i] !== memo.values[i]) continue seen;
+    return memo.verdict;
+  }
+  const values = scratch.slice(0, count);
   const shown = flagValues();
   let actual = '';
-  for (let i = 0; i < names.length; i++) {
+  for (let i = 0; i < count; i++) {
     const n = names[i] as string;
-    const value = flags.get(n);
+    const value = values[i];
     // An unset alternative is left out when another is set (which is then shown): never all.
     const groups = alternativesByName[i];
     if (value === undefined && groups?.every((g) => g.some((a) => flags.has(a))) === true) continue;
     shown[n] = value ?? null;
     actual += `${actual === '' ? '' : ', '}${showFlag(n, value)}`;
   }
-  return {
+  const verdict: Verdict = Object.freeze({
     status: passes(plan.root, flags) ? 'pass' : 'fail',
     actual,
     expected: plan.expected,
     reason: undefined,
-    found: { id: 'flag-values', data: { container, flags: shown } },
-  };
+    found: Object.freeze({
+      id: 'flag-values',
+      data: Object.freeze({ container, flags: Object.freeze(shown) }),
+    }),
+  });
+  if (recent.length === RECENT) recent.pop();
+  recent.unshift({ values, verdict });
+  return verdict;
 }
 
 /** Container flags compared as kube-bench does, on args parsed like pflag. */
