@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import kinds, { runCheck } from '../../../src/engine/checks/index.js';
 import { createEvalContext } from '../../../src/engine/evaluate.js';
@@ -364,5 +365,73 @@ describe('flag: its parts', () => {
 
   it('is the registered flag kind', () => {
     expect(kinds.flag.messages).toHaveProperty('flag-values');
+  });
+});
+
+describe('flag: a verdict given again for the same flag values', () => {
+  // Alternatives in an `any` group (one left out of `actual` when the other is set), a nested
+  // `all`, and a `set: false` test: every part of a verdict the flag values decide.
+  const check = checkSchema.parse({
+    kind: 'flag',
+    container: 'kube-apiserver',
+    match: 'all',
+    tests: [
+      {
+        match: 'any',
+        tests: [
+          { flag: '--enable-admission-plugins', op: 'has', value: 'AlwaysPullImages' },
+          { flag: '--admission-control', op: 'has', value: 'AlwaysPullImages' },
+        ],
+      },
+      { flag: '--profiling', op: 'eq', value: 'false' },
+      { flag: '--insecure-port', set: false },
+    ],
+  });
+  const VALUES: Record<string, (string | undefined)[]> = {
+    '--enable-admission-plugins': [undefined, 'AlwaysPullImages', 'NodeRestriction'],
+    '--admission-control': [undefined, 'AlwaysPullImages,NodeRestriction', 'x'],
+    '--profiling': [undefined, 'false', 'true'],
+    '--insecure-port': [undefined, '0', '8080'],
+  };
+  const fresh = (args: string[]) =>
+    // A copy of the check is a check no verdict was memoized for.
+    runCheck(structuredClone(check), createEvalContext(api(...args)));
+
+  it('equals the verdict made anew, node after node, whatever the order (fast-check)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(...Object.keys(VALUES).map(() => fc.nat(2))), {
+          minLength: 1,
+          maxLength: 30,
+        }),
+        (nodes) => {
+          for (const picks of nodes) {
+            const args = Object.entries(VALUES).flatMap(([flag, values], i) => {
+              const v = values[picks[i] as number];
+              return v === undefined ? [] : [`${flag}=${v}`];
+            });
+            const given = runCheck(check, createEvalContext(api(...args)));
+            expect(given).toEqual(fresh(args));
+            expect(Object.isFrozen(given.found)).toBe(true);
+          }
+        },
+      ),
+    );
+  });
+
+  it('gives the same frozen verdict to a node with the same flags', () => {
+    const a = runCheck(
+      check,
+      createEvalContext(api('--profiling=false', '--admission-control=AlwaysPullImages')),
+    );
+    const b = runCheck(
+      check,
+      createEvalContext(api('--admission-control=AlwaysPullImages', '--profiling=false')),
+    );
+    expect(b).toBe(a);
+    expect(a.actual).toBe(
+      '--admission-control=AlwaysPullImages, --profiling=false, --insecure-port not set',
+    );
+    expect(a.status).toBe('pass');
   });
 });
