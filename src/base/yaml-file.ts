@@ -1,5 +1,14 @@
 import { isAbsolute, relative } from 'node:path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+} from 'yaml';
 import type { z } from 'zod';
 import { closestIssue, describeIssue, PLAIN } from '../text/schema-issues.js';
 import { InputError } from './errors.js';
@@ -55,6 +64,9 @@ const readSmallFile = (file: string): string =>
  */
 export const MAX_YAML_DEPTH = 100;
 
+/** Values a small file's aliases may always expand to, however short its text. */
+const MIN_EXPANSION = 10_000;
+
 const nestedTooDeep = `nested deeper than ${MAX_YAML_DEPTH} levels of maps and lists`;
 
 /** The first map or list nested deeper than MAX_YAML_DEPTH, if any (iterative: any depth is safe to measure). */
@@ -70,6 +82,41 @@ function tooDeep(doc: Document): { range?: [number, number, number] | null } | u
     }
   }
   return undefined;
+}
+
+/**
+ * How many values the document stands for once every alias is expanded, as a consumer that
+ * walks the data (the schema's validation) meets them: each scalar, map, list and pair counts
+ * one, and an alias counts as much as the node it names. Counted in one walk in document order,
+ * each anchored node's size kept, so it costs as much as the text, whatever the expansion. An
+ * alias inside the node it names (a cycle) is refused: no validation could end on it.
+ */
+function expandedSize(doc: Document): number | 'cycle' {
+  const anchors = new Map<string, unknown>();
+  const sizes = new Map<unknown, number>();
+  const open = new Set<unknown>();
+  const found = { cycle: false };
+  const size = (node: unknown): number => {
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (target === undefined) return 1; // unresolved: the parser's own error names it
+      if (open.has(target)) found.cycle = true;
+      return sizes.get(target) ?? 1;
+    }
+    const anchor = (node as { anchor?: unknown } | null)?.anchor;
+    if (typeof anchor === 'string') anchors.set(anchor, node);
+    let n = 1;
+    if (isMap(node) || isSeq(node)) {
+      open.add(node);
+      for (const item of node.items)
+        n += isPair(item) ? 1 + size(item.key) + size(item.value) : size(item);
+      open.delete(node);
+    }
+    sizes.set(node, n);
+    return n;
+  };
+  const total = size(doc.contents);
+  return found.cycle ? 'cycle' : total;
 }
 
 /**
@@ -98,13 +145,21 @@ export function loadYamlFile<S extends z.ZodType>(
     throw new InputError(`${display(file)}:${line}:${col}: ${nestedTooDeep}`);
   }
   prepare?.(doc);
+  // Anchors and aliases are legal YAML, but a "billion laughs" expansion is refused: what the
+  // document stands for, aliases expanded, may not outgrow its text (a value per character). The
+  // YAML library's own bound counts a list of scalars as one however long, and at its default
+  // refused a 500-node cluster.yml whose nodes share one anchored role list, as YAML writers
+  // emit it (RKE's own parser takes it).
+  const expanded = expandedSize(doc);
+  if (expanded === 'cycle')
+    throw new InputError(`${display(file)}: an alias refers to the node that holds it (a cycle)`);
+  if (expanded > Math.max(MIN_EXPANSION, text.length))
+    throw new InputError(
+      `${display(file)}: its aliases expand to ${expanded} values from ${text.length} characters of text, which is refused as a resource exhaustion attack (a "billion laughs")`,
+    );
   let data: unknown;
   try {
-    // Anchors and aliases are legal YAML, but a "billion laughs" expansion is refused: what the
-    // aliases stand for may not outgrow the text itself (a node per byte). A fixed 100 refused a
-    // 500-node cluster.yml whose nodes share one anchored role list, as YAML writers emit; RKE's
-    // own parser takes it.
-    data = doc.toJS({ maxAliasCount: Math.max(100, text.length) });
+    data = doc.toJS({ maxAliasCount: -1 });
   } catch (e) {
     throw new InputError(`${display(file)}: ${(e as Error).message}`);
   }

@@ -126,7 +126,29 @@ describe('cluster.yml validation: one clear message naming file:line:col', () =>
       'g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]',
     ].join('\n');
     // Beside the same fleet: 10^7 values from 45 KB of text.
-    expect(loadError(`${bomb}\nnodes:\n${nodes}`)).toMatch(/cluster\.yml: Excessive alias count/);
+    expect(loadError(`${bomb}\nnodes:\n${nodes}`)).toMatch(
+      /cluster\.yml: its aliases expand to \d+ values from \d+ characters of text, which is refused/,
+    );
+  });
+
+  it('refuses a wide expansion: many aliases of one long anchored list (linear text, quadratic data)', () => {
+    // 2,000 nodes naming one role list of 2,000 entries: 4 million values from 60 KB. The YAML
+    // library's own count takes a list of scalars as one, whatever its length.
+    const roles = Array.from({ length: 2000 }, () => 'worker').join(', ');
+    const nodes = Array.from(
+      { length: 2000 },
+      (_, i) =>
+        `  - address: 10.1.${i >> 8}.${i & 255}\n    role: ${i === 0 ? `&roles [${roles}]` : '*roles'}\n`,
+    ).join('');
+    expect(loadError(`nodes:\n${nodes}`)).toMatch(
+      /cluster\.yml: its aliases expand to \d+ values .* refused/,
+    );
+  });
+
+  it('refuses an alias inside the node it names', () => {
+    expect(loadError('nodes: &n\n  - address: 10.0.0.1\n    role: [worker]\n  - *n\n')).toMatch(
+      /cluster\.yml: an alias refers to the node that holds it/,
+    );
   });
 
   it('defaults kubernetes_version to RKE v0.1.11 default', () => {
