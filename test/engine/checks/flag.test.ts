@@ -419,6 +419,19 @@ describe('flag: a verdict given again for the same flag values', () => {
     );
   });
 
+  it('never gives it to a node whose same flag values are in doubt', () => {
+    const args = ['--profiling=false', '--admission-control=AlwaysPullImages'];
+    expect(runCheck(check, createEvalContext(api(...args))).status).toBe('pass');
+    const doubted = runCheck(
+      check,
+      createEvalContext(api(...args), {
+        'kube-apiserver': { '--profiling': 'given twice under two spellings' },
+      }),
+    );
+    expect(doubted.status).toBe('error');
+    expect(doubted.actual).toBe('given twice under two spellings');
+  });
+
   it('gives the same frozen verdict to a node with the same flags', () => {
     const a = runCheck(
       check,
