@@ -1,5 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectFrom } from '../../src/collect/collect.js';
 import { DockerClient } from '../../src/collect/docker.js';
@@ -187,6 +188,29 @@ describe.skipIf(SKIP_DOCKER)('one node scan over SSH, counted (real sshd, test e
     expect(requests).toHaveLength(1);
     expect(authLog).not.toMatch(/publickey test/);
     expect(authLog).toMatch(/Accepted publickey for root/);
+  });
+
+  it("leaves the node's announcement of its other host keys unproven: no round trip for them", async () => {
+    // sshd (LogLevel DEBUG1) logs each global request it receives by name. The control: ssh2 on
+    // its own, on the same node, asks the node to prove the keys it announced.
+    const from = node?.log().length ?? 0;
+    const plain = new Client();
+    await new Promise<void>((resolve, reject) => {
+      plain.on('ready', resolve).on('error', reject);
+      plain.connect({
+        host: '127.0.0.1',
+        port: node?.port ?? 0,
+        username: 'root',
+        privateKey: readFileSync(join(dir, 'id_ed25519')),
+      });
+    });
+    const proved = /rtype hostkeys-prove-00@openssh\.com/;
+    for (let i = 0; i < 100 && !proved.test(node?.log().slice(from) ?? ''); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    plain.end();
+    expect(node?.log().slice(from)).toMatch(proved);
+    expect(authLog).toMatch(/Accepted publickey for root/);
+    expect(authLog).not.toMatch(/hostkeys-prove/);
   });
 
   it('logs in with one request with RSA and ECDSA keys too, and reads the same', () => {

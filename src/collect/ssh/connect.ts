@@ -4,6 +4,7 @@ import type { AnyAuthMethod, BaseAgent, Client, ConnectConfig, SFTPWrapper } fro
 import { fsError } from '../node-fs.js';
 import { sendCertSignatures } from './cert-auth.js';
 import { connectCoalesced } from './coalesced-socket.js';
+import { ignoreAnnouncedHostKeys } from './announced-host-keys.js';
 import { signFirst } from './sign-first.js';
 import type { Identity, IdentitySpec } from './identity.js';
 import {
@@ -122,6 +123,7 @@ export function connectSsh(
       conn.connect(config);
       sendCertSignatures(conn);
       signFirst(conn);
+      ignoreAnnouncedHostKeys(conn);
     } catch (e) {
       settled = true;
       sock.destroy();
