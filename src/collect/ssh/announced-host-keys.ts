@@ -25,7 +25,9 @@ export function ignoreAnnouncedHostKeys(conn: Client): void {
   const handlers = proto?._handlers;
   const inner = handlers?.GLOBAL_REQUEST;
   if (proto === undefined || handlers === undefined || inner === undefined)
-    throw new Error('ignoreAnnouncedHostKeys: call it after connect()');
+    throw new Error(
+      "ignoreAnnouncedHostKeys: call it after connect(), with the ssh2 version package.json pins (its protocol's global request handler is not where it was)",
+    );
   handlers.GLOBAL_REQUEST = (p, name, wantReply, data) => {
     if (name !== HOST_KEYS_ANNOUNCED) {
       inner(p, name, wantReply, data);

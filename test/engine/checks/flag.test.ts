@@ -369,8 +369,8 @@ describe('flag: its parts', () => {
 });
 
 describe('flag: a verdict given again for the same flag values', () => {
-  // Alternatives in an `any` group (one left out of `actual` when the other is set), a nested
-  // `all`, and a `set: false` test: every part of a verdict the flag values decide.
+  // Alternatives in an `any` group nested in the `all` (one left out of `actual` when the other
+  // is set), a comparison and a `set: false` test: every part of a verdict the values decide.
   const check = checkSchema.parse({
     kind: 'flag',
     container: 'kube-apiserver',
