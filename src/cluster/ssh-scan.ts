@@ -155,7 +155,6 @@ export async function scanNodeOverSsh(
       ...(sock !== undefined ? { sock } : {}),
       ...(agent !== undefined ? { agent } : {}),
     });
-    const sftp = await openSftp(conn);
     const docker = new DockerClient(
       {
         url: `ssh://${where}${target.dockerSocket.startsWith('/') ? '' : '/'}${target.dockerSocket}`,
@@ -167,6 +166,10 @@ export async function scanNodeOverSsh(
       },
       opts.timeoutMs,
     );
+    // The Docker channel opens and the ping is answered while SFTP starts (four round trips).
+    const pinged = docker.ping();
+    pinged.catch(() => undefined);
+    const sftp = await openSftp(conn);
     return collectFrom({
       profile: opts.profile,
       fs: sftpFs(sftp, `sftp://${where}/`),

@@ -26,7 +26,7 @@ import {
   type DockerTlsOptions,
   type InspectWant,
 } from './docker.js';
-import { collectFiles } from './host-files.js';
+import { nodeFiles } from './host-files.js';
 import {
   collectKubernetes,
   describeSource,
@@ -138,17 +138,26 @@ export async function collectFrom(src: CollectSources): Promise<Evidence> {
   for (const { container, names } of wanted.env)
     inspectWants.set(container, { ...inspectWants.get(container), env: names });
 
-  // An endpoint that is not Docker fails the scan before anything else is read.
-  await src.docker.ping();
+  // The files are asked for at once, while the Docker engine is pinged: over SSH every wait is a
+  // round trip to the node. Nothing is inspected until the ping proves the endpoint is Docker
+  // (else every container would look absent), and one that is not fails the scan.
+  const pinged = src.docker.ping();
   const fs = lstatOnce(src.fs);
-  const inspected = src.docker.inspectAll(containerNames, inspectWants);
-  // Files whose paths container flags name are known once the containers are inspected: then
-  // every file is read in one go, each path once. Without such files, all at the same time.
+  const inspected = pinged.then(() => src.docker.inspectAll(containerNames, inspectWants));
+  // The profile's own paths are read at once; those container flags name once the containers
+  // are inspected (each path's lstat once, and a path both name read again only for what the
+  // flags add).
+  const reader = nodeFiles(fs);
+  const own = reader.read(wanted.files);
   const filesRead =
     wanted.fromFlags.length === 0
-      ? collectFiles(fs, wanted.files)
-      : inspected.then((c) => collectFiles(fs, withFlagPaths(wanted, c)));
-  const [containers, files, kubernetes, ownName] = await Promise.all([
+      ? own
+      : inspected.then(async (c) => {
+          const more = flagOnlyWants(wanted.files, withFlagPaths(wanted, c));
+          const [first, then] = await Promise.all([own, reader.read(more)]);
+          return sortedByPath({ ...first, ...then });
+        });
+  const gathered = Promise.all([
     inspected,
     filesRead,
     kube !== undefined && wanted.kubernetes.length > 0
@@ -156,12 +165,15 @@ export async function collectFrom(src: CollectSources): Promise<Evidence> {
       : undefined,
     hostnameOf(fs),
   ]);
-  const own = ownName ?? src.defaultHostname;
-  const name = src.nodeName ?? own ?? src.fs.display;
+  gathered.catch(() => undefined);
+  await pinged;
+  const [containers, files, kubernetes, ownName] = await gathered;
+  const hostname = ownName ?? src.defaultHostname;
+  const name = src.nodeName ?? hostname ?? src.fs.display;
   return {
     apiVersion: EVIDENCE_API_VERSION,
     kind: EVIDENCE_KIND,
-    node: { name, ...(own !== undefined ? { hostname: own } : {}) },
+    node: { name, ...(hostname !== undefined ? { hostname } : {}) },
     roles:
       src.declaredRoles !== undefined
         ? declaredRoles(containers, src.declaredRoles)
@@ -207,6 +219,21 @@ export function withFlagPaths(
   }
   return [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
+
+/**
+ * Of the wants with the flags' paths, those the profile's own wants do not already cover: a new
+ * path, or a path of the profile's with entries or content that the profile did not ask for.
+ */
+export function flagOnlyWants(own: readonly FileWant[], all: readonly FileWant[]): FileWant[] {
+  const asked = new Map(own.map((f) => [f.path, f]));
+  return all.filter((f) => {
+    const a = asked.get(f.path);
+    return a === undefined || (f.entries && !a.entries) || (f.content && !a.content);
+  });
+}
+
+const sortedByPath = <T>(record: Record<string, T>): Record<string, T> =>
+  Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
 /** Declared roles, with any role the containers show on top (RKE runs a kubelet on every node). */
 export function declaredRoles(

@@ -223,7 +223,15 @@ export class DockerClient {
    * version in a header. (GET /version would also do, but the engine runs runc and docker-init
    * to answer it: 15 to 40 ms, a tenth of a whole scan.)
    */
-  async ping(): Promise<{ apiVersion: string }> {
+  ping(): Promise<{ apiVersion: string }> {
+    // Asked once per client: a node scan over SSH starts it while SFTP opens.
+    this.pinged ??= this.askPing();
+    return this.pinged;
+  }
+
+  private pinged: Promise<{ apiVersion: string }> | undefined;
+
+  private async askPing(): Promise<{ apiVersion: string }> {
     const where = this.endpoint.url;
     let res;
     try {

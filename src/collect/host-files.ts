@@ -23,20 +23,36 @@ export async function collectFiles(
   root: string | NodeFs,
   wanted: EvidenceRequirements['files'],
 ): Promise<Record<string, FileEvidence>> {
-  if (wanted.length === 0) return {};
+  return nodeFiles(root).read(wanted);
+}
+
+/**
+ * One node's file reader, for wants that come in more than one batch (the profile's own paths
+ * at once, the paths container flags name once the containers are inspected): each path's lstat
+ * is asked once, and the owner names are read once, while the first batch's files are read.
+ */
+export function nodeFiles(root: string | NodeFs): {
+  read(wanted: EvidenceRequirements['files']): Promise<Record<string, FileEvidence>>;
+} {
   const fs = lstatOnce(typeof root === 'string' ? localFs(root) : root);
-  const names: Names = {
-    users: await idNames(fs, '/etc/passwd'),
-    groups: await idNames(fs, '/etc/group'),
+  let names: Promise<Names> | undefined;
+  return {
+    read: async (wanted) => {
+      if (wanted.length === 0) return {};
+      names ??= Promise.all([idNames(fs, '/etc/passwd'), idNames(fs, '/etc/group')]).then(
+        ([users, groups]) => ({ users, groups }),
+      );
+      const known = names;
+      const results = await Promise.all(wanted.map((w) => collectFile(fs, w, known)));
+      return Object.fromEntries(wanted.map((w, i) => [w.path, results[i] as FileEvidence]));
+    },
   };
-  const results = await Promise.all(wanted.map((w) => collectFile(fs, w, names)));
-  return Object.fromEntries(wanted.map((w, i) => [w.path, results[i] as FileEvidence]));
 }
 
 async function collectFile(
   fs: NodeFs,
   want: EvidenceRequirements['files'][number],
-  names: Names,
+  known: Promise<Names>,
 ): Promise<FileEvidence> {
   let real: string;
   let st: NodeStat;
@@ -46,15 +62,19 @@ async function collectFile(
   } catch (e) {
     return failure(want.path, e);
   }
-  const file = await describe(fs, real, st, names);
-  if (want.entries && file.type === 'directory') {
-    const listed = await listEntries(fs, real, want.path, names);
-    if ('reason' in listed) return { status: 'error', reason: listed.reason };
-    file.entries = listed.entries;
+  // The content and the entries are asked for before the owner names are needed.
+  const content = want.content && st.type === 'file' ? readContent(fs, real, st) : undefined;
+  const listed =
+    want.entries && st.type === 'directory' ? listEntries(fs, real, want.path, known) : undefined;
+  const file = await describe(fs, real, st, await known);
+  if (listed !== undefined) {
+    const list = await listed;
+    if ('reason' in list) return { status: 'error', reason: list.reason };
+    file.entries = list.entries;
   }
   if (want.content) {
     // A link is not followed, even inside the root: what is read must be what lstat described.
-    if (file.type !== 'file') {
+    if (content === undefined) {
       const what =
         file.type === 'symlink' ? `a symlink to ${file.target ?? '?'}` : `a ${file.type}`;
       return {
@@ -62,9 +82,9 @@ async function collectFile(
         reason: `${want.path} is ${what}, not a regular file; its content was not read`,
       };
     }
-    const content = await readContent(fs, real, st);
-    if ('problem' in content) return { status: 'error', reason: `${want.path} ${content.problem}` };
-    file.content = content.content;
+    const read = await content;
+    if ('problem' in read) return { status: 'error', reason: `${want.path} ${read.problem}` };
+    file.content = read.content;
   }
   return file;
 }
@@ -93,7 +113,7 @@ async function listEntries(
   fs: NodeFs,
   real: string,
   nodePath: string,
-  names: Names,
+  known: Promise<Names>,
 ): Promise<{ entries: Record<string, FileEvidence> } | { reason: string }> {
   let raw: Buffer[];
   try {
@@ -121,7 +141,8 @@ async function listEntries(
         };
       try {
         const real = Buffer.concat([dir, bytes]);
-        return await describe(fs, real, await fs.lstat(real), names);
+        const st = await fs.lstat(real);
+        return await describe(fs, real, st, await known);
       } catch (e) {
         return { status: 'error', reason: entryProblem(path, e) };
       }

@@ -68,14 +68,18 @@ export function typeOfMode(mode: number): PresentFile['type'] {
   }
 }
 
+/** The filesystems lstatOnce made: wrapping one again would only add a second memo. */
+const memoized = new WeakSet<NodeFs>();
+
 /**
  * The filesystem with each path's lstat asked once, for one node scan: resolveUnderRoot checks
  * every component of every file's path for a link (/etc ten times a scan), and over SFTP each
  * lstat is a request and its answer. What one scan sees of a path is then one answer.
  */
 export function lstatOnce(fs: NodeFs): NodeFs {
+  if (memoized.has(fs)) return fs;
   const seen = new Map<string, Promise<NodeStat>>();
-  return {
+  const once: NodeFs = {
     root: fs.root,
     display: fs.display,
     lstat: (path) => {
@@ -91,6 +95,8 @@ export function lstatOnce(fs: NodeFs): NodeFs {
     readdir: (path) => fs.readdir(path),
     readFile: (path, maxBytes, described) => fs.readFile(path, maxBytes, described),
   };
+  memoized.add(once);
+  return once;
 }
 
 const fromStats = (st: Stats): NodeStat => ({

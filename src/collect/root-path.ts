@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { fsError, localFs, type NodeFs } from './node-fs.js';
+import { fsError, localFs, lstatOnce, type NodeFs } from './node-fs.js';
 
 /** Linux gives up after 40 links (ELOOP); so do we. */
 const MAX_LINKS = 40;
@@ -20,8 +20,9 @@ export async function resolveUnderRoot(
   nodePath: string,
   followLast = false,
 ): Promise<string> {
-  const fs = fsOf(root);
+  const fs = lstatOnce(fsOf(root));
   const pending = nodePath.split('/').filter((c) => c !== '' && c !== '.');
+  askAhead(fs, pending);
   const done: string[] = [];
   let links = 0;
   while (pending.length > 0) {
@@ -51,6 +52,22 @@ export async function resolveUnderRoot(
 }
 
 /**
+ * Asks at once for the lstat of every component of a path (/etc, /etc/kubernetes,
+ * /etc/kubernetes/ssl, then the file), which the walk then finds answered: over SFTP a path's
+ * components cost one round trip together, not one each, and the paths of one scan are asked
+ * together too. An answer for a path below a link is never looked at: the walk asks only for
+ * paths whose parents it found not to be links. Stops at the first `..`, which needs the walk.
+ */
+function askAhead(fs: NodeFs, components: readonly string[]): void {
+  const upTo = components.indexOf('..');
+  const ahead = upTo < 0 ? components : components.slice(0, upTo);
+  for (let i = 1; i <= ahead.length; i++) {
+    // The walk asks again and sees the answer (or the error) then.
+    fs.lstat(posix.join(fs.root, ...ahead.slice(0, i))).catch(() => undefined);
+  }
+}
+
+/**
  * Reads a small regular file of the node (its /etc/passwd, /etc/hostname), following links
  * inside the root only. Locally, O_NOFOLLOW refuses a link swapped in after resolution.
  */
@@ -59,10 +76,12 @@ export async function readUnderRoot(
   nodePath: string,
   maxBytes: number,
 ): Promise<string> {
-  const fs = fsOf(root);
+  const fs = lstatOnce(fsOf(root));
   const real = await resolveUnderRoot(fs, nodePath, true);
   try {
-    return (await fs.readFile(real, maxBytes)).toString('utf8');
+    // The walk's lstat of the file (already answered): over SFTP the file is then read with its
+    // checks in one round trip after the open.
+    return (await fs.readFile(real, maxBytes, await fs.lstat(real))).toString('utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ECHANGED') throw fsError('EINVAL', `${nodePath} is not a regular file`);

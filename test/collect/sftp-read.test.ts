@@ -1,6 +1,7 @@
 import type { SFTPWrapper } from 'ssh2';
 import { describe, expect, it } from 'vitest';
 import { sftpFs } from '../../src/collect/ssh/sftp-fs.js';
+import { rounds } from './rounds.js';
 
 /**
  * How a file's content is read over SFTP, against a fake server that answers as OpenSSH's
@@ -71,5 +72,140 @@ describe('reading a file over SFTP', () => {
     expect((await grown.fs.readFile('/etc/f', 1 << 20)).equals(data)).toBe(true);
     const big = server(bytes(5000), 100);
     await expect(big.fs.readFile('/etc/f', 4096)).rejects.toMatchObject({ code: 'EFBIG' });
+  });
+});
+
+/**
+ * A fake sftp-server whose every answer waits for the next round (test/collect/rounds.ts): the
+ * rounds a read takes are the round trips it waits for over SSH. `grow` makes the file longer
+ * than its attributes say by the time it is read.
+ */
+function roundServer(data: Buffer, opts: { names?: string[]; grow?: number; mtime?: number } = {}) {
+  const r = rounds();
+  const sent: string[] = [];
+  const attrs = { mode: 0o100644, uid: 0, gid: 0, size: data.length, atime: 0, mtime: 7 };
+  const content = opts.grow !== undefined ? Buffer.concat([data, bytes(opts.grow)]) : data;
+  const names = opts.names ?? [];
+  let listed = 0;
+  const answer = (what: string, fn: () => void): void => {
+    sent.push(what);
+    void r.later(fn);
+  };
+  const fake = {
+    open(_p: string, _f: string, cb: (err: unknown, h?: Buffer) => void) {
+      answer('OPEN', () => {
+        cb(undefined, Buffer.from('h'));
+      });
+    },
+    fstat(_h: Buffer, cb: (err: unknown, st?: unknown) => void) {
+      answer('FSTAT', () => {
+        cb(undefined, { ...attrs, mtime: opts.mtime ?? attrs.mtime });
+      });
+    },
+    read(
+      _h: Buffer,
+      buf: Buffer,
+      off: number,
+      len: number,
+      pos: number,
+      cb: (err: unknown, n?: number) => void,
+    ) {
+      answer('READ', () => {
+        if (pos >= content.length) cb(Object.assign(new Error('EOF'), { code: 1 }));
+        else cb(undefined, content.copy(buf, off, pos, Math.min(pos + len, content.length)));
+      });
+    },
+    close(_h: Buffer, cb: () => void) {
+      answer('CLOSE', () => {
+        cb();
+      });
+    },
+    opendir(_p: string, cb: (err: unknown, h?: Buffer) => void) {
+      answer('OPENDIR', () => {
+        cb(undefined, Buffer.from('d'));
+      });
+    },
+    // OpenSSH's sftp-server answers at most 100 names a READDIR, then end of file.
+    readdir(_h: Buffer, cb: (err: unknown, list?: unknown) => void) {
+      answer('READDIR', () => {
+        const batch = names.slice(listed, listed + 100);
+        listed += batch.length;
+        if (batch.length === 0) cb(Object.assign(new Error('EOF'), { code: 1 }));
+        else
+          cb(
+            undefined,
+            batch.map((filename) => ({ filename })),
+          );
+      });
+    },
+  } as unknown as SFTPWrapper;
+  const described = {
+    type: 'file' as const,
+    perm: 0o644,
+    uid: 0,
+    gid: 0,
+    size: data.length,
+    mtime: 7,
+  };
+  return { fs: sftpFs(fake, 'node1'), r, sent, described };
+}
+
+describe('reading over SFTP, in round trips', () => {
+  it('reads a file lstat described in 2: the OPEN, then its FSTAT, READ and CLOSE together', async () => {
+    const data = bytes(1500);
+    const { fs, r, sent, described } = roundServer(data);
+    const { value, rounds: n } = await r.run(fs.readFile('/etc/f', 1 << 20, described));
+    expect(value.equals(data)).toBe(true);
+    expect(n).toBe(2);
+    expect(sent).toEqual(['OPEN', 'FSTAT', 'READ', 'CLOSE']);
+  });
+
+  it('reads an empty file lstat described in 2 as well', async () => {
+    const { fs, r, described } = roundServer(Buffer.alloc(0));
+    const { value, rounds: n } = await r.run(fs.readFile('/etc/f', 1 << 20, described));
+    expect(value.length).toBe(0);
+    expect(n).toBe(2);
+  });
+
+  it('still takes 4 for a file nothing described (its size is learnt from FSTAT)', async () => {
+    const { fs, r, sent } = roundServer(bytes(10));
+    const { rounds: n } = await r.run(fs.readFile('/etc/f', 1 << 20));
+    expect(n).toBe(4);
+    expect(sent).toEqual(['OPEN', 'FSTAT', 'READ', 'CLOSE']);
+  });
+
+  it('refuses a file that is not the one lstat described, and closes it', async () => {
+    const { fs, r, sent, described } = roundServer(bytes(100), { mtime: 8 });
+    await expect(r.run(fs.readFile('/etc/f', 1 << 20, described))).rejects.toMatchObject({
+      code: 'ECHANGED',
+    });
+    expect(sent).toContain('CLOSE');
+  });
+
+  it('refuses a file that grew between its FSTAT and its READ', async () => {
+    const { fs, r, described } = roundServer(bytes(100), { grow: 5 });
+    await expect(r.run(fs.readFile('/etc/f', 1 << 20, described))).rejects.toMatchObject({
+      code: 'ECHANGED',
+    });
+  });
+
+  it('lists a small folder in 2: the OPENDIR, then two READDIRs together', async () => {
+    const names = ['10-canal.conflist', 'calico-kubeconfig'];
+    const { fs, r, sent } = roundServer(Buffer.alloc(0), { names: ['.', '..', ...names] });
+    const { value, rounds: n } = await r.run(fs.readdir('/etc/cni/net.d'));
+    expect(value.map((b) => b.toString('utf8'))).toEqual(names);
+    expect(n).toBe(2);
+    expect(sent).toEqual(['OPENDIR', 'READDIR', 'READDIR', 'CLOSE']);
+  });
+
+  it('lists a folder of 250 names whole, a READDIR at a time after the first two', async () => {
+    const names = Array.from({ length: 250 }, (_, i) => `lease-${i}`);
+    const { fs, r, sent } = roundServer(Buffer.alloc(0), { names });
+    const { value, rounds: n } = await r.run(fs.readdir('/var/lib/cni/networks'));
+    expect(value.map((b) => b.toString('utf8'))).toEqual(names);
+    // OPENDIR; READDIR x2 (200 names); READDIR (50); READDIR (end of file).
+    expect(n).toBe(4);
+    expect(sent.filter((s) => s === 'READDIR').length).toBe(4);
+    expect(sent.at(-1)).toBe('CLOSE');
   });
 });

@@ -86,6 +86,7 @@ describe('over SFTP, a name the client decodes to U+FFFD', () => {
   it('is an error entry, not a missing one', async () => {
     // ssh2 decodes a NAME's bytes as UTF-8: the decoded name then names no file (lstat: NO_SUCH_FILE).
     const dirAttrs = { mode: 0o40755, uid: 0, gid: 0, size: 0, atime: 0, mtime: 0 };
+    let listed = false;
     const fake = {
       lstat(path: string, cb: (err: unknown, st?: unknown) => void) {
         if (path === '/etc/cni/net.d' || path === '/etc' || path === '/etc/cni')
@@ -93,8 +94,17 @@ describe('over SFTP, a name the client decodes to U+FFFD', () => {
         else if (path === '/etc/cni/net.d/ok.conf') cb(undefined, { ...dirAttrs, mode: 0o100644 });
         else cb(Object.assign(new Error('No such file'), { code: 2 }));
       },
-      readdir(_path: string, cb: (err: unknown, list?: unknown) => void) {
-        cb(undefined, [{ filename: 'ok.conf' }, { filename: 'caf\uFFFD.conf' }]);
+      opendir(_path: string, cb: (err: unknown, handle?: Buffer) => void) {
+        cb(undefined, Buffer.from('dir'));
+      },
+      // One batch of names, then end of file (SFTP's status 1).
+      readdir(_handle: Buffer, cb: (err: unknown, list?: unknown) => void) {
+        if (listed) cb(Object.assign(new Error('End of file'), { code: 1 }));
+        else cb(undefined, [{ filename: 'ok.conf' }, { filename: 'caf\uFFFD.conf' }]);
+        listed = true;
+      },
+      close(_handle: Buffer, cb: () => void) {
+        cb();
       },
       readlink(_p: string, cb: (err: unknown) => void) {
         cb(new Error('not a link'));

@@ -219,17 +219,25 @@ class DockerChannels extends Agent {
     oncreate: (err: Error | null, socket: Duplex) => void,
   ): undefined {
     const { socketPath } = this;
-    this.conn.openssh_forwardOutStreamLocal(socketPath, (err, stream) => {
-      if (err) {
-        oncreate(
-          fsError(
-            'ESSHFORWARD',
-            `the node's SSH server did not open ${socketPath} (no such socket, permission denied for the SSH user, or forwarding is off in sshd_config: RKE and rkecis need AllowTcpForwarding yes): ${err.message}`,
-          ),
-          undefined as unknown as Duplex,
-        );
-      } else oncreate(null, stream);
-    });
+    const refused = (err: Error): void => {
+      oncreate(
+        fsError(
+          'ESSHFORWARD',
+          `the node's SSH server did not open ${socketPath} (no such socket, permission denied for the SSH user, or forwarding is off in sshd_config: RKE and rkecis need AllowTcpForwarding yes): ${err.message}`,
+        ),
+        undefined as unknown as Duplex,
+      );
+    };
+    try {
+      this.conn.openssh_forwardOutStreamLocal(socketPath, (err, stream) => {
+        if (err) refused(err);
+        else oncreate(null, stream);
+      });
+    } catch (e) {
+      // ssh2 throws "Not connected" once the connection has ended (the node's time ran out
+      // while a request waited for a channel): that request fails, the process goes on.
+      oncreate(e as Error, undefined as unknown as Duplex);
+    }
     return undefined;
   }
 
