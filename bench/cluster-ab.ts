@@ -8,6 +8,7 @@ import { importImages, plantContainers, removeContainers } from '../test/integra
 import { startFleet } from '../test/integration/ssh-fleet.js';
 import { summarizeTrace } from './cluster-scan.js';
 import { benchApiServer } from './kube-api.js';
+import { latencyProxies } from './latency-proxy.js';
 import { BIN, median, readExample, ROOT, timed } from './lib.js';
 import { benchEngine } from './node-scan.js';
 import type { ConnTrace } from './ssh-trace.js';
@@ -20,7 +21,11 @@ import type { ConnTrace } from './ssh-trace.js';
  * Docker forwards per node.
  *
  *   node dist-bench/bench/cluster-ab.js --bin /other/checkout/bin/rkecis.js [--bin B] \
- *     [--nodes 10,100] [--concurrency 10] [--runs 5] [--trace 10]
+ *     [--nodes 10,100] [--concurrency 10] [--runs 5] [--trace 10] [--rtt 50]
+ *
+ * With --rtt, every node is reached through a proxy that delays each direction by half that many
+ * milliseconds (bench/latency-proxy.ts): far nodes, where a scan's waits for answers, not CPU,
+ * set the time.
  *
  * The second --bin defaults to this checkout's. Run as root (sshd in mount namespaces), after
  * npm run build and tsc -p bench/tsconfig.json.
@@ -40,6 +45,7 @@ const sizes = one('nodes', '10,100').split(',').map(Number);
 const concurrency = Number(one('concurrency', '10'));
 const runs = Number(one('runs', '5'));
 const traceNodes = Number(one('trace', '0'));
+const rttMs = Number(one('rtt', '0'));
 const log = (s: string): void => {
   process.stderr.write(`cluster-ab: ${s}\n`);
 };
@@ -55,6 +61,7 @@ const work = mkdtempSync(join(tmpdir(), 'rkc-ab-'));
 let unlock: (() => Promise<void>) | undefined;
 let fleet: Awaited<ReturnType<typeof startFleet>> | undefined;
 let api: Awaited<ReturnType<typeof benchApiServer>> | undefined;
+let far: Awaited<ReturnType<typeof latencyProxies>> | undefined;
 try {
   await importImages(engine.host, images);
   unlock = await lockRkeNames(engine.host, images[0] as string);
@@ -70,13 +77,17 @@ try {
     log,
   });
   const f = fleet;
+  if (rttMs > 0)
+    far = await latencyProxies(f.healthy, rttMs / 2, f.knownHosts, join(work, 'far_known_hosts'));
+  const nodes = far?.nodes ?? f.healthy;
+  const knownHosts = far?.knownHosts ?? f.knownHosts;
   const kubeconfig = api.kubeconfig;
   const run = async (
     bin: string,
     n: number,
     more: { nodeFlags?: string[]; env?: NodeJS.ProcessEnv } = {},
   ): Promise<{ wallMs: number; cpuS: number; userS: number; sysS: number; rssKiB: number }> => {
-    const yml = f.clusterYml(join(work, `cluster-${n}.yml`), f.healthy.slice(0, n));
+    const yml = f.clusterYml(join(work, `cluster-${n}.yml`), nodes.slice(0, n));
     const out = join(work, 'report.json');
     rmSync(out, { force: true });
     const r = await timed(
@@ -91,7 +102,7 @@ try {
         '--config',
         yml,
         '--known-hosts',
-        f.knownHosts,
+        knownHosts,
         '--kubeconfig',
         kubeconfig,
         '--concurrency',
@@ -139,6 +150,7 @@ try {
     rows.push({
       nodes: n,
       concurrency,
+      rttMs,
       runs,
       load: `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`,
       builds: bins.map((b, j) => {
@@ -170,6 +182,7 @@ try {
   }
   process.stdout.write(`${JSON.stringify({ rows, traces }, null, 2)}\n`);
 } finally {
+  await far?.close().catch(() => undefined);
   await fleet?.stop().catch(() => undefined);
   await api?.close().catch(() => undefined);
   await removeContainers(engine.host, example).catch(() => undefined);
