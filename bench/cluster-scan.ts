@@ -26,6 +26,7 @@ import {
 import { benchApiServer } from './kube-api.js';
 import { BIN, dist, median, readExample, ROOT, timed } from './lib.js';
 import { benchEngine, guideScript, onPath } from './node-scan.js';
+import { latencyProxies } from './latency-proxy.js';
 import { treeCpuSeconds, untilNoChildren } from './proc-cpu.js';
 import type { ConnTrace } from './ssh-trace.js';
 
@@ -57,6 +58,9 @@ export interface ClusterBenchOptions {
   /** Nodes of the --cpu-prof run and of the trace run (0: not made). */
   profileNodes: number;
   traceNodes: number;
+  /** Round trip of the far-nodes run (0: not made), and its sizes (concurrency 10). */
+  farRttMs: number;
+  farSizes: number[];
 }
 
 export interface ClusterRow {
@@ -115,6 +119,19 @@ export interface FaultRun {
   notScanned: { fault: string; reason: string }[];
 }
 
+/** The same scans with every node behind a proxy that delays each direction (latency-proxy.ts). */
+export interface FarRun {
+  rttMs: number;
+  concurrency: number;
+  rows: {
+    nodes: number;
+    runs: number;
+    wallMs: number[];
+    wallMedianMs: number;
+    cpuMsPerNode: number;
+  }[];
+}
+
 export interface ClusterBenchResult {
   fleet: string;
   engine: string;
@@ -124,6 +141,7 @@ export interface ClusterBenchResult {
   profile?: { nodes: number; concurrency: number; summary: ProfileSummary };
   trace?: TraceSummary;
   faults?: FaultRun;
+  far?: FarRun;
   plot: string;
 }
 
@@ -155,7 +173,7 @@ export async function clusterBench(
       Object.values(example.containers).flatMap((c) => (c.status === 'present' ? [c.image] : [])),
     ),
   ];
-  const maxN = Math.max(...o.sizes, o.profileNodes, o.traceNodes);
+  const maxN = Math.max(...o.sizes, o.profileNodes, o.traceNodes, ...o.farSizes);
   const faultCount = o.faults > 0 ? Math.max(3, Math.round(o.faults * o.faultNodes)) : 0;
   const refuse = Math.ceil(faultCount / 3);
   const hang = Math.ceil((faultCount - refuse) / 2);
@@ -197,7 +215,12 @@ export async function clusterBench(
     const runCluster = async (
       nodes: readonly FleetNode[],
       concurrency: number,
-      more: { nodeFlags?: string[]; args?: string[]; env?: NodeJS.ProcessEnv } = {},
+      more: {
+        nodeFlags?: string[];
+        args?: string[];
+        env?: NodeJS.ProcessEnv;
+        knownHosts?: string;
+      } = {},
     ): Promise<RunOutcome> => {
       const yml = f.clusterYml(join(work, `cluster-${nodes.length}.yml`), nodes);
       const out = join(work, 'report.json');
@@ -214,7 +237,7 @@ export async function clusterBench(
           '--config',
           yml,
           '--known-hosts',
-          f.knownHosts,
+          more.knownHosts ?? f.knownHosts,
           '--kubeconfig',
           kubeconfig,
           '--concurrency',
@@ -478,6 +501,44 @@ export async function clusterBench(
       };
     }
 
+    let far: FarRun | undefined;
+    if (o.farRttMs > 0 && o.farSizes.length > 0) {
+      const proxies = await latencyProxies(
+        f.healthy.slice(0, Math.max(...o.farSizes)),
+        o.farRttMs / 2,
+        f.knownHosts,
+        join(work, 'far_known_hosts'),
+      );
+      try {
+        far = { rttMs: o.farRttMs, concurrency: 10, rows: [] };
+        for (const n of o.farSizes) {
+          const runs = o.runs ?? 3;
+          const samples: RunOutcome[] = [];
+          for (let i = 0; i < runs; i++) {
+            const r = await runCluster(proxies.nodes.slice(0, n), 10, {
+              knownHosts: proxies.knownHosts,
+            });
+            mustScanAll(r, n);
+            samples.push(r);
+            log(
+              `far nodes (${o.farRttMs} ms round trip): ${n} nodes, run ${i + 1}: ${(r.wallMs / 1000).toFixed(2)} s`,
+            );
+          }
+          samples.sort((a, b) => a.wallMs - b.wallMs);
+          const mid = samples[Math.floor(samples.length / 2)] as RunOutcome;
+          far.rows.push({
+            nodes: n,
+            runs,
+            wallMs: samples.map((x) => round(x.wallMs)),
+            wallMedianMs: round(mid.wallMs),
+            cpuMsPerNode: round(((mid.userS + mid.sysS) * 1000) / n),
+          });
+        }
+      } finally {
+        await proxies.close();
+      }
+    }
+
     const series: PlotSeries[] = [
       ...o.concurrencies.map((c, i) => ({
         label: `rkecis, concurrency ${c}`,
@@ -516,6 +577,7 @@ export async function clusterBench(
       ...(profileOut !== undefined ? { profile: profileOut } : {}),
       ...(trace !== undefined ? { trace } : {}),
       ...(faults !== undefined ? { faults } : {}),
+      ...(far !== undefined ? { far } : {}),
       plot,
     };
   } finally {

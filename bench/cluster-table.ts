@@ -58,6 +58,19 @@ export function clusterTableMarkdown(
           ', ',
         )}), concurrency ${f.concurrency}, --node-timeout ${f.nodeTimeoutS} s: ${s(f.wallMs)}, ${f.scanned} scanned, ${f.notScanned.length} reported not scanned with their reasons.`,
     );
+  const far = c.far;
+  if (far !== undefined && far.rows.length > 0)
+    lines.push(
+      '',
+      `Far nodes: each node behind a proxy that delays each direction by ${far.rttMs / 2} ms (a ${far.rttMs} ms round trip; the TCP handshake not delayed), concurrency ${far.concurrency}:`,
+      '',
+      '| nodes | wall (median) | rkecis CPU per node |',
+      '| ---: | ---: | ---: |',
+      ...far.rows.map(
+        (r) =>
+          `| ${count(r.nodes)} | ${s(r.wallMedianMs)}${r.runs > 1 ? ` (${r.runs} runs, ${s(Math.min(...r.wallMs))}–${s(Math.max(...r.wallMs))})` : ''} | ${r.cpuMsPerNode} ms |`,
+      ),
+    );
   lines.push(
     '',
     "rkecis CPU: the `rkecis cluster` process's user + system time (GNU time) over the nodes; simulated nodes: their sshd processes and the Docker engine, which share the machine's cores. The guide's commands: the profile's node audits over `ssh node bash -s`, `xargs -P` nodes at a time, then its kubectl audits once.",

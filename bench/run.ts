@@ -27,7 +27,9 @@ import { profileScanBench, profileTableMarkdown, type ProfileScanResult } from '
  * 3 up to 100 nodes, else 1); --cluster-faults 0.1 (a fault run: that fraction of
  * --cluster-fault-nodes 100 refusing, hanging or slow; 0 for none) with --cluster-node-timeout 15
  * and --cluster-slow-docker-ms 2000; --cluster-profile-nodes 100 and --cluster-trace-nodes 10
- * (the --cpu-prof run and the packet-count run; 0 for none); --readme-plot copies the cluster plot
+ * (the --cpu-prof run and the packet-count run; 0 for none); --cluster-rtt-ms 50 and
+ * --cluster-far-nodes 1,10,100 (the far-nodes run: every node behind a proxy that delays each
+ * direction by half the round trip; 0 for none); --readme-plot copies the cluster plot
  * to docs/fleet-scale.svg, which the README shows.
  */
 const argv = process.argv.slice(2);
@@ -423,6 +425,9 @@ if (only.has('cluster')) {
         Math.max(...clusterSizes),
       ),
       traceNodes: Math.min(Number(opt('cluster-trace-nodes') ?? '10'), Math.max(...clusterSizes)),
+      farRttMs: Number(opt('cluster-rtt-ms') ?? '50'),
+      // Far nodes at the sizes measured (up to 100: each run is seconds of waiting).
+      farSizes: list('cluster-far-nodes', '1,10,100').filter((n) => n <= Math.max(...clusterSizes)),
     },
     log,
     dir,

@@ -206,3 +206,47 @@ describe('clusterTableMarkdown', () => {
     for (const r of rows) expect(cells(r)).toBe(cells(header ?? ''));
   });
 });
+
+describe('clusterTableMarkdown, far nodes', () => {
+  it('gives the far-nodes run its own table, with the round trip it was made at', () => {
+    const md = clusterTableMarkdown(
+      {
+        cpu: 'AMD EPYC',
+        cores: 2,
+        memory: '23.5 GiB',
+        node: 'v20.20.2',
+        os: 'Linux 6.1',
+        virtualization: 'none',
+        loadAverageAtStart: [0.1],
+        nodeExtraCaCerts: true,
+      },
+      {
+        fleet: '100 simulated nodes',
+        engine: 'unix:///x',
+        rows: [],
+        manual: [],
+        speedups: [],
+        far: {
+          rttMs: 50,
+          concurrency: 10,
+          rows: [
+            {
+              nodes: 10,
+              runs: 3,
+              wallMs: [1250, 1300, 1400],
+              wallMedianMs: 1300,
+              cpuMsPerNode: 66,
+            },
+          ],
+        },
+        plot: 'x.svg',
+      },
+      '2026-12-04T01:00:00.000Z',
+      [0.4],
+    );
+    expect(md).toContain('delays each direction by 25 ms (a 50 ms round trip');
+    expect(md.split('\n').filter((l) => /^\| [\d,]+ \|/.test(l))).toEqual([
+      '| 10 | 1.30 s (3 runs, 1.25 s–1.40 s) | 66 ms |',
+    ]);
+  });
+});
