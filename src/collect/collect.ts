@@ -149,6 +149,8 @@ export async function collectFrom(src: CollectSources): Promise<Evidence> {
   // flags add).
   const reader = nodeFiles(fs);
   const own = reader.read(wanted.files);
+  // Not awaited when the ping fails first (collectFile turns every failure into evidence anyway).
+  own.catch(() => undefined);
   const filesRead =
     wanted.fromFlags.length === 0
       ? own

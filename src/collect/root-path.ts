@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { fsError, localFs, lstatOnce, type NodeFs } from './node-fs.js';
+import { fsError, localFs, lstatOnce, type NodeFs, type NodeStat } from './node-fs.js';
 
 /** Linux gives up after 40 links (ELOOP); so do we. */
 const MAX_LINKS = 40;
@@ -22,7 +22,10 @@ export async function resolveUnderRoot(
 ): Promise<string> {
   const fs = lstatOnce(fsOf(root));
   const pending = nodePath.split('/').filter((c) => c !== '' && c !== '.');
-  askAhead(fs, pending);
+  // Only where "/" is the root (SFTP): under a local --root, a component asked ahead below a
+  // link would be the scanning machine's own path (the kernel follows the link), and a local
+  // lstat has no round trip to save.
+  if (fs.root === '/') askAhead(fs, pending);
   const done: string[] = [];
   let links = 0;
   while (pending.length > 0) {
@@ -79,9 +82,15 @@ export async function readUnderRoot(
   const fs = lstatOnce(fsOf(root));
   const real = await resolveUnderRoot(fs, nodePath, true);
   try {
-    // The walk's lstat of the file (already answered): over SFTP the file is then read with its
-    // checks in one round trip after the open.
-    return (await fs.readFile(real, maxBytes, await fs.lstat(real))).toString('utf8');
+    // With the walk's lstat of the file (already answered), SFTP reads a small file with its
+    // checks in one round trip after the OPEN; one that changed since is read as it is now.
+    const read = (described?: NodeStat): Promise<Buffer> => fs.readFile(real, maxBytes, described);
+    return (
+      await read(await fs.lstat(real)).catch((e: unknown) => {
+        if ((e as NodeJS.ErrnoException).code === 'ECHANGED') return read();
+        throw e;
+      })
+    ).toString('utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ECHANGED') throw fsError('EINVAL', `${nodePath} is not a regular file`);

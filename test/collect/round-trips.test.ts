@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectFrom } from '../../src/collect/collect.js';
 import type { DockerClient } from '../../src/collect/docker.js';
 import { collectFiles } from '../../src/collect/host-files.js';
-import { localFs } from '../../src/collect/node-fs.js';
+import { localFs, type NodeFs } from '../../src/collect/node-fs.js';
 import { readUnderRoot } from '../../src/collect/root-path.js';
 import { evidenceRequirements } from '../../src/engine/requirements.js';
 import { readEvidence } from '../../src/evidence/read.js';
@@ -19,6 +19,24 @@ import { roundFs, rounds } from './rounds.js';
  * path's components are asked together, the owner names beside the files, the files while
  * Docker is pinged.
  */
+/**
+ * The planted node as SFTP shows it: its "/" is the filesystem's root, so paths are asked ahead
+ * (a local --root is not: there a path below a link would be the scanning machine's own).
+ */
+function asNode(dir: string): NodeFs {
+  const base = localFs(dir);
+  const at = (p: string | Buffer): string | Buffer =>
+    typeof p === 'string' ? join(dir, p) : Buffer.concat([Buffer.from(dir), p]);
+  return {
+    root: '/',
+    display: 'sftp://node/',
+    lstat: (p) => base.lstat(at(p)),
+    readlink: (p) => base.readlink(at(p)),
+    readdir: (p) => base.readdir(join(dir, p)),
+    readFile: (p, max, described) => base.readFile(join(dir, p), max, described),
+  };
+}
+
 const profile = loadProfile(DEFAULT_PROFILE);
 const hardened = readEvidence('examples/hardened-node.json');
 const wanted = evidenceRequirements(profile).files;
@@ -34,7 +52,7 @@ afterAll(() => {
 describe('the host files of a node, in rounds', () => {
   it("reads the profile's files in 3 rounds: the lstats, the reads and listings, the entries", async () => {
     const r = rounds();
-    const { fs, asked } = roundFs(localFs(root), r);
+    const { fs, asked } = roundFs(asNode(root), r);
     const { value, rounds: n } = await r.run(collectFiles(fs, wanted));
     // The same evidence as read without rounds.
     expect(value).toEqual(await collectFiles(root, wanted));
@@ -55,7 +73,7 @@ describe('the host files of a node, in rounds', () => {
       renameSync(join(linked, 'etc/kubernetes'), join(linked, 'opt-k8s'));
       symlinkSync('/opt-k8s', join(linked, 'etc/kubernetes'));
       const r = rounds();
-      const { fs } = roundFs(localFs(linked), r);
+      const { fs } = roundFs(asNode(linked), r);
       const { value, rounds: n } = await r.run(collectFiles(fs, wanted));
       expect(value).toEqual(await collectFiles(linked, wanted));
       const ca = value['/etc/kubernetes/ssl/kube-ca.pem'];
@@ -69,15 +87,27 @@ describe('the host files of a node, in rounds', () => {
 
   it('reads a file through readUnderRoot in 2 rounds: its components, then the file', async () => {
     const r = rounds();
-    const { fs, asked } = roundFs(localFs(root), r);
+    const { fs, asked } = roundFs(asNode(root), r);
     const { value, rounds: n } = await r.run(readUnderRoot(fs, '/etc/hostname', 4096));
     expect(value).toBe(`${hardened.node.name}\n`);
     expect(n).toBe(2);
-    expect(asked).toEqual([
-      `lstat ${root}/etc`,
-      `lstat ${root}/etc/hostname`,
-      `read ${root}/etc/hostname`,
-    ]);
+    expect(asked).toEqual(['lstat /etc', 'lstat /etc/hostname', 'read /etc/hostname']);
+  });
+
+  it('under a local --root, asks nothing below a link (the kernel would follow it out of the root)', async () => {
+    const linked = plantRoot(hardened);
+    try {
+      renameSync(join(linked, 'etc/kubernetes'), join(linked, 'opt-k8s'));
+      symlinkSync('/opt-k8s', join(linked, 'etc/kubernetes'));
+      const r = rounds();
+      const { fs, asked } = roundFs(localFs(linked), r);
+      const { value } = await r.run(collectFiles(fs, wanted));
+      expect(value).toEqual(await collectFiles(linked, wanted));
+      expect(asked.filter((a) => a.includes(`${linked}/etc/kubernetes/`))).toEqual([]);
+      expect(asked).toContain(`lstat ${linked}/opt-k8s/ssl/kube-ca.pem`);
+    } finally {
+      rmSync(linked, { recursive: true, force: true });
+    }
   });
 });
 
@@ -111,7 +141,7 @@ describe('a node scan, in rounds', () => {
     });
     const { docker, calls } = gatedDocker(gate);
     const r = rounds();
-    const { fs, asked } = roundFs(localFs(root), r);
+    const { fs, asked } = roundFs(asNode(root), r);
     const scan = collectFrom({
       profile,
       fs,
@@ -134,7 +164,7 @@ describe('a node scan, in rounds', () => {
     refused.catch(() => undefined);
     const { docker, calls } = gatedDocker(refused);
     const r = rounds();
-    const { fs } = roundFs(localFs(root), r);
+    const { fs } = roundFs(asNode(root), r);
     const scan = collectFrom({
       profile,
       fs,

@@ -80,6 +80,9 @@ describe('reading a file over SFTP', () => {
  * rounds a read takes are the round trips it waits for over SSH. `grow` makes the file longer
  * than its attributes say by the time it is read.
  */
+/** ssh2's READ size when the server states no limit of its own. */
+const SSH2_READ_LIMIT = 31_952;
+
 function roundServer(data: Buffer, opts: { names?: string[]; grow?: number; mtime?: number } = {}) {
   const r = rounds();
   const sent: string[] = [];
@@ -87,6 +90,7 @@ function roundServer(data: Buffer, opts: { names?: string[]; grow?: number; mtim
   const content = opts.grow !== undefined ? Buffer.concat([data, bytes(opts.grow)]) : data;
   const names = opts.names ?? [];
   let listed = 0;
+  let closed = false;
   const answer = (what: string, fn: () => void): void => {
     sent.push(what);
     void r.later(fn);
@@ -110,13 +114,30 @@ function roundServer(data: Buffer, opts: { names?: string[]; grow?: number; mtim
       pos: number,
       cb: (err: unknown, n?: number) => void,
     ) {
-      answer('READ', () => {
-        if (pos >= content.length) cb(Object.assign(new Error('EOF'), { code: 1 }));
-        else cb(undefined, content.copy(buf, off, pos, Math.min(pos + len, content.length)));
-      });
+      // As ssh2 does: a READ longer than the server's limit is sent in parts, each part after
+      // the answer to the one before; a READ answered after the handle's CLOSE fails.
+      const part = (at: number, left: number, got: number): void => {
+        answer('READ', () => {
+          if (closed) {
+            cb(Object.assign(new Error('Failure'), { code: 4 }));
+            return;
+          }
+          if (at >= content.length) {
+            if (got > 0) cb(undefined, got);
+            else cb(Object.assign(new Error('EOF'), { code: 1 }));
+            return;
+          }
+          const ask = Math.min(left, SSH2_READ_LIMIT);
+          const n = content.copy(buf, off + got, at, Math.min(at + ask, content.length));
+          if (n === ask && left > ask) part(at + n, left - n, got + n);
+          else cb(undefined, got + n);
+        });
+      };
+      part(pos, len, 0);
     },
     close(_h: Buffer, cb: () => void) {
       answer('CLOSE', () => {
+        closed = true;
         cb();
       });
     },
@@ -172,6 +193,16 @@ describe('reading over SFTP, in round trips', () => {
     const { rounds: n } = await r.run(fs.readFile('/etc/f', 1 << 20));
     expect(n).toBe(4);
     expect(sent).toEqual(['OPEN', 'FSTAT', 'READ', 'CLOSE']);
+  });
+
+  it('reads a file longer than one READ answers one READ at a time, the CLOSE last', async () => {
+    // ssh2 splits a READ over the server's limit (31,952 bytes at least) into READs sent after
+    // each answer: sent with the CLOSE, the later ones would find the handle closed.
+    const data = bytes(40_000);
+    const { fs, r, sent, described } = roundServer(data);
+    const { value } = await r.run(fs.readFile('/etc/f', 1 << 20, described));
+    expect(value.equals(data)).toBe(true);
+    expect(sent).toEqual(['OPEN', 'FSTAT', 'READ', 'READ', 'READ', 'CLOSE']);
   });
 
   it('refuses a file that is not the one lstat described, and closes it', async () => {

@@ -40,6 +40,13 @@ const call = <T>(what: string, fn: (cb: (err: Error | undefined, v: T) => void) 
 const READ_CHUNK = 32 * 1024;
 
 /**
+ * The largest file read with its FSTAT, READ and CLOSE sent together: one READ must answer it
+ * whole, and ssh2 splits a READ longer than the server's limit (31,952 bytes when the server
+ * states none) into READs sent one after another, the later ones after the CLOSE.
+ */
+const PIPELINED_MAX = 31 * 1024;
+
+/**
  * A node's filesystem over SFTP, as the login user sees it: lstat, readlink, readdir and read,
  * nothing that writes. The node's "/" is the SFTP root.
  *
@@ -67,7 +74,11 @@ export function sftpFs(sftp: SFTPWrapper, display: string): NodeFs {
       const handle = await call<Buffer>(`open ${path}`, (cb) => {
         sftp.open(path, 'r', cb);
       });
-      if (described !== undefined && described.type === 'file' && described.size < maxBytes)
+      if (
+        described !== undefined &&
+        described.type === 'file' &&
+        described.size < Math.min(maxBytes, PIPELINED_MAX)
+      )
         return readDescribed(sftp, handle, path, described);
       try {
         const st = fromAttrs(
@@ -105,10 +116,14 @@ const closeHandle = (sftp: SFTPWrapper, handle: Buffer): Promise<void> =>
   });
 
 /**
- * A file whose size lstat told: its FSTAT, one READ of that size and a byte more, and its CLOSE
- * are sent together, one round trip after the OPEN instead of three (the server answers a
+ * A small file whose size lstat told: its FSTAT, one READ of that size and a byte more, and its
+ * CLOSE are sent together, one round trip after the OPEN instead of three (the server answers a
  * handle's requests in order). The data counts only if FSTAT shows the file lstat described
  * and the read ends where that size says; a file that changed in between is refused as changed.
+ * What was opened is read before its FSTAT is seen: a regular file swapped for a link to a
+ * device between the lstat and the OPEN would be read once, then refused. The OPEN of such a
+ * swap already reached the device before this (SFTP has no O_NOFOLLOW), and the swap needs
+ * someone who can write the node's configuration folders.
  */
 async function readDescribed(
   sftp: SFTPWrapper,
