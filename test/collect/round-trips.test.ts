@@ -175,4 +175,23 @@ describe('a node scan, in rounds', () => {
     await expect(r.run(scan)).rejects.toThrow(/not a Docker engine/);
     expect(calls).toEqual(['ping']);
   });
+
+  it('fails the same way with a profile whose paths come from container flags', async () => {
+    const later = loadProfile('rke-cis-1.6');
+    expect(evidenceRequirements(later).fromFlags.length).toBeGreaterThan(0);
+    const refused = Promise.reject(new Error('Docker host unix:///fake.sock: not a Docker engine'));
+    refused.catch(() => undefined);
+    const { docker, calls } = gatedDocker(refused);
+    const r = rounds();
+    const { fs } = roundFs(asNode(root), r);
+    const scan = collectFrom({
+      profile: later,
+      fs,
+      docker,
+      kubernetes: { note: 'listed once for the cluster' },
+      timeoutMs: 10_000,
+    });
+    await expect(r.run(scan)).rejects.toThrow(/not a Docker engine/);
+    expect(calls).toEqual(['ping']);
+  });
 });

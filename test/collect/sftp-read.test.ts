@@ -83,7 +83,10 @@ describe('reading a file over SFTP', () => {
 /** ssh2's READ size when the server states no limit of its own. */
 const SSH2_READ_LIMIT = 31_952;
 
-function roundServer(data: Buffer, opts: { names?: string[]; grow?: number; mtime?: number } = {}) {
+function roundServer(
+  data: Buffer,
+  opts: { names?: string[]; grow?: number; mtime?: number; failReaddir?: boolean } = {},
+) {
   const r = rounds();
   const sent: string[] = [];
   const attrs = { mode: 0o100644, uid: 0, gid: 0, size: data.length, atime: 0, mtime: 7 };
@@ -149,6 +152,10 @@ function roundServer(data: Buffer, opts: { names?: string[]; grow?: number; mtim
     // OpenSSH's sftp-server answers at most 100 names a READDIR, then end of file.
     readdir(_h: Buffer, cb: (err: unknown, list?: unknown) => void) {
       answer('READDIR', () => {
+        if (opts.failReaddir === true) {
+          cb(Object.assign(new Error('Permission denied'), { code: 3 }));
+          return;
+        }
         const batch = names.slice(listed, listed + 100);
         listed += batch.length;
         if (batch.length === 0) cb(Object.assign(new Error('EOF'), { code: 1 }));
@@ -226,6 +233,12 @@ describe('reading over SFTP, in round trips', () => {
     const { value, rounds: n } = await r.run(fs.readdir('/etc/cni/net.d'));
     expect(value.map((b) => b.toString('utf8'))).toEqual(names);
     expect(n).toBe(2);
+    expect(sent).toEqual(['OPENDIR', 'READDIR', 'READDIR', 'CLOSE']);
+  });
+
+  it('fails a listing whose READDIR fails, with the second still in flight, and closes it', async () => {
+    const { fs, r, sent } = roundServer(Buffer.alloc(0), { names: ['a'], failReaddir: true });
+    await expect(r.run(fs.readdir('/etc/cni/net.d'))).rejects.toMatchObject({ code: 'EACCES' });
     expect(sent).toEqual(['OPENDIR', 'READDIR', 'READDIR', 'CLOSE']);
   });
 
