@@ -6,6 +6,7 @@ import { resolveFromFlags } from '../engine/checks/paths-from.js';
 import { flagSyntaxOf, parseFlags } from '../engine/flags.js';
 import {
   addFileWant,
+  byName,
   evidenceRequirements,
   type EvidenceRequirements,
   type FileWant,
@@ -219,14 +220,14 @@ export function withFlagPaths(
     if ('id' in r) continue;
     addFileWant(files, r.hostPath, { entries, content });
   }
-  return [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return [...files.values()].sort((a, b) => byName(a.path, b.path));
 }
 
 /**
  * Of the wants with the flags' paths, those the profile's own wants do not already cover: a new
  * path, or a path of the profile's with entries or content that the profile did not ask for.
  */
-export function flagOnlyWants(own: readonly FileWant[], all: readonly FileWant[]): FileWant[] {
+function flagOnlyWants(own: readonly FileWant[], all: readonly FileWant[]): FileWant[] {
   const asked = new Map(own.map((f) => [f.path, f]));
   return all.filter((f) => {
     const a = asked.get(f.path);
@@ -235,7 +236,7 @@ export function flagOnlyWants(own: readonly FileWant[], all: readonly FileWant[]
 }
 
 const sortedByPath = <T>(record: Record<string, T>): Record<string, T> =>
-  Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  Object.fromEntries(Object.entries(record).sort(([a], [b]) => byName(a, b)));
 
 /** Declared roles, with any role the containers show on top (RKE runs a kubelet on every node). */
 export function declaredRoles(

@@ -23,7 +23,8 @@ export interface EvidenceRequirements {
   kubernetes: string[];
 }
 
-const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** Code-unit order, as the evidence lists names and paths. */
+export const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Adds a want to a path's, each path once: what any check asks of it is read in one go. */
 export function addFileWant(
