@@ -1,14 +1,16 @@
 import { renameSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectFrom } from '../../src/collect/collect.js';
+import { collectFrom, withFlagPaths } from '../../src/collect/collect.js';
 import type { DockerClient } from '../../src/collect/docker.js';
 import { collectFiles } from '../../src/collect/host-files.js';
 import { localFs, type NodeFs } from '../../src/collect/node-fs.js';
 import { readUnderRoot } from '../../src/collect/root-path.js';
 import { evidenceRequirements } from '../../src/engine/requirements.js';
 import { readEvidence } from '../../src/evidence/read.js';
+import type { Evidence } from '../../src/evidence/schema.js';
 import { DEFAULT_PROFILE, loadProfile } from '../../src/profiles/load.js';
+import type { Profile } from '../../src/profiles/schema.js';
 import { plantRoot } from '../integration/plant-node.js';
 import { roundFs, rounds } from './rounds.js';
 
@@ -49,6 +51,18 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
+/** The planted node with /etc/kubernetes moved to /opt-k8s and linked back, for `use`. */
+async function withLinkedRoot(use: (linked: string) => Promise<void>): Promise<void> {
+  const linked = plantRoot(hardened);
+  try {
+    renameSync(join(linked, 'etc/kubernetes'), join(linked, 'opt-k8s'));
+    symlinkSync('/opt-k8s', join(linked, 'etc/kubernetes'));
+    await use(linked);
+  } finally {
+    rmSync(linked, { recursive: true, force: true });
+  }
+}
+
 describe('the host files of a node, in rounds', () => {
   it("reads the profile's files in 3 rounds: the lstats, the reads and listings, the entries", async () => {
     const r = rounds();
@@ -67,11 +81,7 @@ describe('the host files of a node, in rounds', () => {
   });
 
   it('follows a link on the way as before, a round for each link it meets', async () => {
-    const linked = plantRoot(hardened);
-    try {
-      // /etc/kubernetes is moved to /opt-k8s and linked back.
-      renameSync(join(linked, 'etc/kubernetes'), join(linked, 'opt-k8s'));
-      symlinkSync('/opt-k8s', join(linked, 'etc/kubernetes'));
+    await withLinkedRoot(async (linked) => {
       const r = rounds();
       const { fs } = roundFs(asNode(linked), r);
       const { value, rounds: n } = await r.run(collectFiles(fs, wanted));
@@ -80,9 +90,7 @@ describe('the host files of a node, in rounds', () => {
       expect(ca).toMatchObject({ status: 'present', type: 'file' });
       // The link's readlink, then the target's components: two rounds more, not one a component.
       expect(n).toBeLessThanOrEqual(5);
-    } finally {
-      rmSync(linked, { recursive: true, force: true });
-    }
+    });
   });
 
   it('reads a file through readUnderRoot in 2 rounds: its components, then the file', async () => {
@@ -95,25 +103,20 @@ describe('the host files of a node, in rounds', () => {
   });
 
   it('under a local --root, asks nothing below a link (the kernel would follow it out of the root)', async () => {
-    const linked = plantRoot(hardened);
-    try {
-      renameSync(join(linked, 'etc/kubernetes'), join(linked, 'opt-k8s'));
-      symlinkSync('/opt-k8s', join(linked, 'etc/kubernetes'));
+    await withLinkedRoot(async (linked) => {
       const r = rounds();
       const { fs, asked } = roundFs(localFs(linked), r);
       const { value } = await r.run(collectFiles(fs, wanted));
       expect(value).toEqual(await collectFiles(linked, wanted));
       expect(asked.filter((a) => a.includes(`${linked}/etc/kubernetes/`))).toEqual([]);
       expect(asked).toContain(`lstat ${linked}/opt-k8s/ssl/kube-ca.pem`);
-    } finally {
-      rmSync(linked, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('a node scan, in rounds', () => {
   /** A Docker client whose ping answers when the test says. */
-  function gatedDocker(answer: Promise<void>) {
+  function gatedDocker(answer: Promise<void>, node: Evidence) {
     const calls: string[] = [];
     const docker = {
       endpoint: { url: 'unix:///fake.sock', connection: 'a test double' },
@@ -126,7 +129,7 @@ describe('a node scan, in rounds', () => {
         calls.push('inspect');
         return Promise.resolve(
           Object.fromEntries(
-            names.map((n) => [n, hardened.containers[n] ?? { status: 'absent' as const }]),
+            names.map((n) => [n, node.containers[n] ?? { status: 'absent' as const }]),
           ),
         );
       },
@@ -134,64 +137,77 @@ describe('a node scan, in rounds', () => {
     return { docker, calls };
   }
 
-  it('asks for the files while Docker is pinged, and inspects only once it answered', async () => {
-    let open!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      open = resolve;
-    });
-    const { docker, calls } = gatedDocker(gate);
+  /** collectFrom of a planted node, a round at a time, with the ping answered by `answer`. */
+  function scanInRounds(scanned: Profile, answer: Promise<void>, node = hardened, at = root) {
+    const { docker, calls } = gatedDocker(answer, node);
     const r = rounds();
-    const { fs, asked } = roundFs(asNode(root), r);
+    const { fs, asked } = roundFs(asNode(at), r);
     const scan = collectFrom({
-      profile,
+      profile: scanned,
       fs,
       docker,
       kubernetes: { note: 'listed once for the cluster' },
       timeoutMs: 10_000,
     });
-    // The first round's requests are out before the ping is answered.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    expect(asked.length).toBeGreaterThan(wanted.length);
-    expect(calls).toEqual(['ping']);
-    open();
-    const { value } = await r.run(scan);
-    expect(calls).toEqual(['ping', 'inspect']);
-    expect(value.files).toEqual(await collectFiles(root, wanted));
-  });
+    return { scan: r.run(scan), calls, asked };
+  }
 
-  it("fails with the ping's error when the endpoint is not Docker, and inspects nothing", async () => {
-    const refused = Promise.reject(new Error('Docker host unix:///fake.sock: not a Docker engine'));
-    refused.catch(() => undefined);
-    const { docker, calls } = gatedDocker(refused);
-    const r = rounds();
-    const { fs } = roundFs(asNode(root), r);
-    const scan = collectFrom({
-      profile,
-      fs,
-      docker,
-      kubernetes: { note: 'listed once for the cluster' },
-      timeoutMs: 10_000,
-    });
-    await expect(r.run(scan)).rejects.toThrow(/not a Docker engine/);
-    expect(calls).toEqual(['ping']);
-  });
+  it.each([
+    ['the v2.1 profile', DEFAULT_PROFILE, 'examples/hardened-node.json'],
+    [
+      'a profile whose paths come from container flags',
+      'rke-cis-1.6',
+      'examples/rke-cis-1.6/hardened-node.json',
+    ],
+  ])(
+    'asks for the files while Docker is pinged, and inspects only once it answered: %s',
+    async (_what, name, example) => {
+      const scanned = loadProfile(name);
+      const node = readEvidence(example);
+      const at = plantRoot(node);
+      try {
+        const needs = evidenceRequirements(scanned);
+        let open!: () => void;
+        const gate = new Promise<void>((resolve) => {
+          open = resolve;
+        });
+        // r.run lets the first round go only after a turn of the event loop: by then every first
+        // request is out, and the ping not answered.
+        const { scan, calls, asked } = scanInRounds(scanned, gate, node, at);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        expect(asked.length).toBeGreaterThan(needs.files.length);
+        expect(calls).toEqual(['ping']);
+        open();
+        const { value } = await scan;
+        expect(calls).toEqual(['ping', 'inspect']);
+        // The files of both batches (the profile's own, then those the flags name), as one read
+        // of them all gives them, in path order.
+        const all = withFlagPaths(needs, value.containers);
+        if (needs.fromFlags.length > 0) expect(all.length).toBeGreaterThan(needs.files.length);
+        expect(value.files).toEqual(await collectFiles(at, all));
+        expect(Object.keys(value.files)).toEqual(all.map((f) => f.path));
+      } finally {
+        rmSync(at, { recursive: true, force: true });
+      }
+    },
+  );
 
-  it('fails the same way with a profile whose paths come from container flags', async () => {
-    const later = loadProfile('rke-cis-1.6');
-    expect(evidenceRequirements(later).fromFlags.length).toBeGreaterThan(0);
-    const refused = Promise.reject(new Error('Docker host unix:///fake.sock: not a Docker engine'));
-    refused.catch(() => undefined);
-    const { docker, calls } = gatedDocker(refused);
-    const r = rounds();
-    const { fs } = roundFs(asNode(root), r);
-    const scan = collectFrom({
-      profile: later,
-      fs,
-      docker,
-      kubernetes: { note: 'listed once for the cluster' },
-      timeoutMs: 10_000,
-    });
-    await expect(r.run(scan)).rejects.toThrow(/not a Docker engine/);
-    expect(calls).toEqual(['ping']);
-  });
+  it.each([
+    ['the v2.1 profile', DEFAULT_PROFILE],
+    ['a profile whose paths come from container flags', 'rke-cis-1.6'],
+  ])(
+    "fails with the ping's error when the endpoint is not Docker, and inspects nothing: %s",
+    async (_what, name) => {
+      const scanned = loadProfile(name);
+      if (name !== DEFAULT_PROFILE)
+        expect(evidenceRequirements(scanned).fromFlags.length).toBeGreaterThan(0);
+      const refused = Promise.reject(
+        new Error('Docker host unix:///fake.sock: not a Docker engine'),
+      );
+      refused.catch(() => undefined);
+      const { scan, calls } = scanInRounds(scanned, refused);
+      await expect(scan).rejects.toThrow(/not a Docker engine/);
+      expect(calls).toEqual(['ping']);
+    },
+  );
 });
